@@ -1,0 +1,13 @@
+package io.ssemux.core;
+
+/** Why a connection ended; logged and counted in stats. */
+public enum CloseReason {
+    /** The client went away, or its socket failed. */
+    CLIENT_GONE,
+    /** The same user opened one connection more than the per-user cap; this, the oldest, was closed. */
+    EVICTED,
+    /** The client did not read and its outbound buffer passed the limit. */
+    SLOW_CONSUMER,
+    /** The server is shutting down. */
+    SHUTDOWN
+}

@@ -1,0 +1,206 @@
+package io.ssemux.core;
+
+import io.ssemux.core.sse.Frame;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The hub's record of one stream.
+ *
+ * <p>Concurrency: {@link #channels} is written under the hub's lock and read anywhere. The
+ * delivery state ({@code backlog}, {@code ending}, {@code unflushed}) is confined to the sink's
+ * executor: every method that touches it runs there. {@code closeReason} is set once, by whoever
+ * removes the connection from the hub's indexes first.
+ *
+ * <p>Backlog: while a stream is catching up (its {@code connected} frame and replay not yet all
+ * written), live events queue behind the replay, so the two never interleave or leave a gap. The
+ * backlog drains as fast as the sink stays writable; past {@code backlogLimit} the stream is cut
+ * as a slow consumer.
+ */
+final class ConnectionState implements Connection {
+    private final DefaultHub hub;
+    private final String id;
+    private final String user;
+    private final Format format;
+    private final SseSink sink;
+    private final Executor executor;
+    private final Instant openedAt;
+    private final int backlogLimit;
+    private volatile Set<String> channels;
+    private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
+
+    // Confined to the executor.
+    private ArrayDeque<Frame> backlog = new ArrayDeque<>();
+    private boolean ending;
+    private boolean unflushed;
+
+    ConnectionState(DefaultHub hub, String id, String user, Format format, Set<String> channels, SseSink sink,
+                    Instant openedAt, int backlogLimit) {
+        this.hub = hub;
+        this.id = id;
+        this.user = user;
+        this.format = format;
+        this.channels = channels;
+        this.sink = sink;
+        this.executor = sink.executor();
+        this.openedAt = openedAt;
+        this.backlogLimit = backlogLimit;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String user() {
+        return user;
+    }
+
+    @Override
+    public Set<String> channels() {
+        return channels;
+    }
+
+    void channels(Set<String> channels) {
+        this.channels = channels;
+    }
+
+    @Override
+    public Format format() {
+        return format;
+    }
+
+    Instant openedAt() {
+        return openedAt;
+    }
+
+    Executor executor() {
+        return executor;
+    }
+
+    boolean accepts(String channel) {
+        Set<String> subscribed = channels;
+        return subscribed.contains(Names.ALL) || subscribed.contains(channel);
+    }
+
+    /** Marks the connection removed; true for the one caller that did it. */
+    boolean markRemoved(CloseReason reason) {
+        return closeReason.compareAndSet(null, reason);
+    }
+
+    boolean isRemoved() {
+        return closeReason.get() != null;
+    }
+
+    // ---- executor-confined ----
+
+    /** Queued under the hub's lock at connect: the replay goes into the backlog before any live event. */
+    void queueReplay(List<EncodedEvent> replay) {
+        for (EncodedEvent event : replay) {
+            backlog.add(event.frame(format));
+        }
+    }
+
+    /** Writes the opening frames, then the backlog. Runs on the executor. */
+    void start(Frame opening) {
+        if (ending) {
+            return;
+        }
+        sink.send(opening);
+        unflushed = true;
+        drain();
+    }
+
+    /** Hands a live event to the stream. Runs on the executor; the caller flushes. */
+    void deliver(EncodedEvent event) {
+        if (ending) {
+            return;
+        }
+        if (backlog != null) {
+            if (backlog.size() >= backlogLimit) {
+                cutAsSlowConsumer(backlog.size() + 1);
+                return;
+            }
+            backlog.add(event.frame(format));
+            return;
+        }
+        if (!sink.isWritable()) {
+            cutAsSlowConsumer(1);
+            return;
+        }
+        sink.send(event.frame(format));
+        unflushed = true;
+        hub.countDelivered(1);
+    }
+
+    void flushIfNeeded() {
+        if (unflushed && !ending) {
+            unflushed = false;
+            sink.flush();
+        }
+    }
+
+    void heartbeat(Frame heartbeat) {
+        if (ending || backlog != null) {
+            return;
+        }
+        if (!sink.isWritable()) {
+            cutAsSlowConsumer(0);
+            return;
+        }
+        sink.send(heartbeat);
+        sink.flush();
+    }
+
+    @Override
+    public void writable() {
+        if (backlog != null && !ending) {
+            drain();
+        }
+    }
+
+    private void drain() {
+        int sent = 0;
+        while (!backlog.isEmpty() && sink.isWritable()) {
+            sink.send(backlog.poll());
+            sent++;
+        }
+        if (backlog.isEmpty()) {
+            backlog = null;
+        }
+        hub.countDelivered(sent);
+        unflushed = false;
+        sink.flush();
+    }
+
+    private void cutAsSlowConsumer(int droppedEvents) {
+        hub.countDropped(droppedEvents);
+        hub.remove(this, CloseReason.SLOW_CONSUMER);
+        end(null);
+    }
+
+    /** Ends the stream with an optional last frame. Runs on the executor. */
+    void end(Frame farewell) {
+        if (ending) {
+            return;
+        }
+        ending = true;
+        backlog = null;
+        sink.close(farewell);
+    }
+
+    @Override
+    public void closed(CloseReason reason) {
+        hub.remove(this, reason);
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + id + ", user=" + user + ", channels=" + channels + "]";
+    }
+}

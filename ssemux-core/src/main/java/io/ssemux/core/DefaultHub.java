@@ -1,0 +1,392 @@
+package io.ssemux.core;
+
+import io.ssemux.core.spi.EventLog;
+import io.ssemux.core.spi.Replay;
+import io.ssemux.core.sse.Frame;
+import io.ssemux.core.sse.SseEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The hub.
+ *
+ * <p>Concurrency: one lock orders publishes, connects, subscription changes and removals. Under it a
+ * publish takes its id from the log and enqueues one delivery task per executor (I/O thread) that
+ * has subscribers; since every write to a connection goes through its executor's FIFO queue, each
+ * connection sees events in id order, and a connect that registers under the lock gets exactly the
+ * events after its replay. The work under the lock is O(executors), not O(subscribers): the
+ * per-connection writes run on the executors, in parallel.
+ */
+final class DefaultHub implements Hub {
+    private static final Frame HEARTBEAT = SseEncoder.comment("heartbeat");
+
+    private final HubConfig config;
+    private final EventLog log;
+    private final HubListener listener;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private final SecureRandom random = new SecureRandom();
+    private final Frame evictedFrame;
+
+    private final Object lock = new Object();
+    private final Map<String, Subscribers> byChannel = new HashMap<>(); // guarded by lock
+    private final Subscribers allChannels = new Subscribers();            // guarded by lock
+    private final Map<String, ArrayDeque<ConnectionState>> byUser = new HashMap<>(); // guarded by lock, oldest first
+    private final Map<String, ConnectionState> byId = new ConcurrentHashMap<>();
+    private boolean closed; // guarded by lock
+
+    private final LongAdder published = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder opened = new LongAdder();
+    private final LongAdder closedCount = new LongAdder();
+    private final LongAdder evicted = new LongAdder();
+    private final LongAdder slowConsumers = new LongAdder();
+
+    DefaultHub(HubConfig config, EventLog log, HubListener listener, Clock clock) {
+        this.config = config;
+        this.log = log;
+        this.listener = listener;
+        this.clock = clock;
+        this.evictedFrame = SseEncoder.event(null, "evicted",
+                "{\"reason\":\"too_many_connections\",\"limit\":" + config.maxConnectionsPerUser() + "}");
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ssemux-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = config.heartbeat().toMillis();
+        timer.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public HubConfig config() {
+        return config;
+    }
+
+    @Override
+    public PublishResult publish(String channel, String type, String data) {
+        Names.checkPublishable(channel);
+        Names.checkEventType(type);
+        if (data == null) {
+            throw SsemuxException.badRequest("data: missing (expected: a JSON value)");
+        }
+        EncodedEvent event;
+        int handed;
+        synchronized (lock) {
+            if (closed) {
+                throw SsemuxException.unavailable("the hub is shut down", config.retry());
+            }
+            event = log.append(channel, type, data);
+            Subscribers subscribers = byChannel.get(channel);
+            handed = (subscribers == null ? 0 : fanOut(subscribers, event)) + fanOut(allChannels, event);
+        }
+        published.increment();
+        return new PublishResult(event.event().id(), handed);
+    }
+
+    private static int fanOut(Subscribers subscribers, EncodedEvent event) {
+        for (Subscribers.Group group : subscribers.groups()) {
+            ConnectionState[] members = group.members();
+            execute(group.executor(), () -> {
+                for (ConnectionState member : members) {
+                    member.deliver(event);
+                }
+                for (ConnectionState member : members) {
+                    member.flushIfNeeded();
+                }
+            });
+        }
+        return subscribers.size();
+    }
+
+    @Override
+    public Connection connect(ConnectRequest request, SseSink sink) {
+        Set<String> channels = checkChannels(request.channels(), "channels");
+        if (channels.isEmpty()) {
+            throw SsemuxException.badRequest("channels: empty (expected: at least one channel, or 'all')");
+        }
+        ConnectionState connection = new ConnectionState(this, newConnectionId(), request.user(), request.format(),
+                Set.copyOf(channels), sink, clock.instant(), config.historyMaxEvents() + 1024);
+        List<ConnectionState> victims = new ArrayList<>();
+        StringBuilder opening = SseEncoder.appendRetry(new StringBuilder(256), config.retry().toMillis());
+        SseEncoder.appendEvent(opening, null, "connected", connectedJson(connection));
+        synchronized (lock) {
+            if (closed) {
+                throw SsemuxException.unavailable("the hub is shut down", config.retry());
+            }
+            if (byId.size() >= config.maxConnections()) {
+                throw SsemuxException.unavailable("connection limit reached: " + config.maxConnections()
+                        + " streams are open (expected: retry later)", config.retry());
+            }
+            if (request.lastEventId() != null) {
+                Replay replay = log.replaySince(request.lastEventId(), connection::accepts);
+                if (replay.isReset()) {
+                    SseEncoder.appendEvent(opening, replay.headId(), "reset", "{\"reason\":\"" + replay.resetReason()
+                            + "\",\"lastEventId\":" + Json.quote(request.lastEventId()) + "}");
+                } else {
+                    connection.queueReplay(replay.events());
+                }
+            }
+            ArrayDeque<ConnectionState> ofUser = byUser.computeIfAbsent(connection.user(), u -> new ArrayDeque<>());
+            while (ofUser.size() >= config.maxConnectionsPerUser()) {
+                ConnectionState oldest = ofUser.peekFirst();
+                removeLocked(oldest, CloseReason.EVICTED);
+                victims.add(oldest);
+            }
+            ofUser.addLast(connection);
+            byId.put(connection.id(), connection);
+            index(connection, channels);
+            Frame openingFrame = Frame.wrap(opening.toString().getBytes(StandardCharsets.UTF_8));
+            execute(connection.executor(), () -> connection.start(openingFrame));
+        }
+        opened.increment();
+        listener.opened(connection);
+        for (ConnectionState victim : victims) {
+            afterRemoval(victim, CloseReason.EVICTED);
+            execute(victim.executor(), () -> victim.end(evictedFrame));
+        }
+        return connection;
+    }
+
+    private String connectedJson(ConnectionState connection) {
+        StringBuilder json = new StringBuilder(96).append("{\"connectionId\":\"").append(connection.id())
+                .append("\",\"channels\":[");
+        String separator = "";
+        for (String channel : sorted(connection.channels())) {
+            json.append(separator).append('"').append(channel).append('"');
+            separator = ",";
+        }
+        return json.append("],\"heartbeatSeconds\":").append(config.heartbeat().toSeconds()).append('}').toString();
+    }
+
+    @Override
+    public Set<String> updateSubscriptions(String user, String connectionId, Collection<String> subscribe,
+                                           Collection<String> unsubscribe) {
+        Set<String> added = checkChannels(subscribe, "subscribe");
+        Set<String> removed = checkChannels(unsubscribe, "unsubscribe");
+        for (String channel : added) {
+            if (removed.contains(channel)) {
+                throw SsemuxException.badRequest("channel '" + channel + "': in both subscribe and unsubscribe (expected: one of them)");
+            }
+        }
+        ConnectionState connection = connectionId == null ? null : byId.get(connectionId);
+        if (connection == null) {
+            throw SsemuxException.notFound("connection " + Names.quote(connectionId) + ": not open (expected: the connectionId of a live stream)");
+        }
+        if (!connection.user().equals(user)) {
+            throw SsemuxException.forbidden("connection " + Names.quote(connectionId) + ": belongs to another user");
+        }
+        synchronized (lock) {
+            if (connection.isRemoved()) {
+                throw SsemuxException.notFound("connection " + Names.quote(connectionId) + ": not open (expected: the connectionId of a live stream)");
+            }
+            Set<String> next = new LinkedHashSet<>(connection.channels());
+            next.removeAll(removed);
+            next.addAll(added);
+            if (next.size() > config.maxChannels()) {
+                throw SsemuxException.badRequest("channels: " + next.size() + " after the change (expected: at most " + config.maxChannels() + ")");
+            }
+            unindex(connection, connection.channels());
+            Set<String> now = Set.copyOf(next);
+            connection.channels(now);
+            index(connection, now);
+            return now;
+        }
+    }
+
+    private Set<String> checkChannels(Collection<String> channels, String field) {
+        if (channels == null) {
+            return Set.of();
+        }
+        if (channels.size() > config.maxChannels()) {
+            throw SsemuxException.badRequest(field + ": " + channels.size() + " channels (expected: at most " + config.maxChannels() + ")");
+        }
+        Set<String> checked = new LinkedHashSet<>();
+        for (String channel : channels) {
+            checked.add(Names.checkSubscribable(channel));
+        }
+        return checked;
+    }
+
+    private void index(ConnectionState connection, Set<String> channels) {
+        if (channels.contains(Names.ALL)) {
+            allChannels.add(connection);
+            return;
+        }
+        for (String channel : channels) {
+            byChannel.computeIfAbsent(channel, c -> new Subscribers()).add(connection);
+        }
+    }
+
+    private void unindex(ConnectionState connection, Set<String> channels) {
+        if (channels.contains(Names.ALL)) {
+            allChannels.remove(connection);
+            return;
+        }
+        for (String channel : channels) {
+            Subscribers subscribers = byChannel.get(channel);
+            if (subscribers != null) {
+                subscribers.remove(connection);
+                if (subscribers.size() == 0) {
+                    byChannel.remove(channel);
+                }
+            }
+        }
+    }
+
+    /** Takes a connection out of every index; idempotent, the first reason wins. Any thread. */
+    void remove(ConnectionState connection, CloseReason reason) {
+        synchronized (lock) {
+            if (!removeLocked(connection, reason)) {
+                return;
+            }
+        }
+        afterRemoval(connection, reason);
+    }
+
+    private boolean removeLocked(ConnectionState connection, CloseReason reason) {
+        if (!connection.markRemoved(reason)) {
+            return false;
+        }
+        unindex(connection, connection.channels());
+        byId.remove(connection.id());
+        ArrayDeque<ConnectionState> ofUser = byUser.get(connection.user());
+        if (ofUser != null) {
+            ofUser.remove(connection);
+            if (ofUser.isEmpty()) {
+                byUser.remove(connection.user());
+            }
+        }
+        return true;
+    }
+
+    private void afterRemoval(ConnectionState connection, CloseReason reason) {
+        closedCount.increment();
+        if (reason == CloseReason.EVICTED) {
+            evicted.increment();
+        } else if (reason == CloseReason.SLOW_CONSUMER) {
+            slowConsumers.increment();
+        }
+        listener.closed(connection, reason);
+    }
+
+    void countDelivered(int n) {
+        if (n > 0) {
+            delivered.add(n);
+        }
+    }
+
+    void countDropped(int n) {
+        if (n > 0) {
+            dropped.add(n);
+        }
+    }
+
+    /** Heartbeats every stream (one task per executor) and expires old history. Runs on the timer thread. */
+    private void tick() {
+        Map<Executor, List<ConnectionState>> byExecutor = new IdentityHashMap<>();
+        for (ConnectionState connection : byId.values()) {
+            byExecutor.computeIfAbsent(connection.executor(), e -> new ArrayList<>()).add(connection);
+        }
+        byExecutor.forEach((executor, connections) -> execute(executor, () -> {
+            for (ConnectionState connection : connections) {
+                connection.heartbeat(HEARTBEAT);
+            }
+        }));
+        synchronized (lock) {
+            log.expire();
+        }
+    }
+
+    @Override
+    public HubStats stats() {
+        Map<String, Integer> perUser = new HashMap<>();
+        Map<String, Integer> perChannel = new HashMap<>();
+        int connections;
+        synchronized (lock) {
+            byUser.forEach((user, list) -> perUser.put(user, list.size()));
+            byChannel.forEach((channel, subscribers) -> perChannel.put(channel, subscribers.size()));
+            if (allChannels.size() > 0) {
+                perChannel.put(Names.ALL, allChannels.size());
+            }
+            connections = byId.size();
+        }
+        Runtime runtime = Runtime.getRuntime();
+        return new HubStats(connections, perUser.size(), perUser, perChannel, published.sum(), delivered.sum(),
+                dropped.sum(), opened.sum(), closedCount.sum(), evicted.sum(), slowConsumers.sum(), log.stats(),
+                runtime.totalMemory() - runtime.freeMemory());
+    }
+
+    @Override
+    public void close() {
+        List<ConnectionState> all;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            all = new ArrayList<>(byId.values());
+            for (ConnectionState connection : all) {
+                removeLocked(connection, CloseReason.SHUTDOWN);
+            }
+        }
+        for (ConnectionState connection : all) {
+            afterRemoval(connection, CloseReason.SHUTDOWN);
+            execute(connection.executor(), () -> connection.end(null));
+        }
+        timer.shutdownNow();
+        log.close();
+    }
+
+    private String newConnectionId() {
+        byte[] bytes = new byte[15];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static List<String> sorted(Set<String> channels) {
+        List<String> list = new ArrayList<>(channels);
+        list.sort(null);
+        return list;
+    }
+
+    /** Runs a task on a connection's executor; a stopped executor means its connections are gone already. */
+    private static void execute(Executor executor, Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            // The transport is shutting down: its channels close and report themselves.
+        }
+    }
+
+    /** For tests: how many connections the indexes hold, across all of them. */
+    int indexedConnections() {
+        synchronized (lock) {
+            int n = allChannels.size();
+            for (Subscribers subscribers : byChannel.values()) {
+                n += subscribers.size();
+            }
+            return n + byUser.values().stream().mapToInt(ArrayDeque::size).sum() + byId.size();
+        }
+    }
+
+}

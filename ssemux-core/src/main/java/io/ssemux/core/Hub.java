@@ -1,0 +1,62 @@
+package io.ssemux.core;
+
+import java.util.Collection;
+import java.util.Set;
+
+/**
+ * The heart of ssemux: channels, the connections subscribed to them, and the fan-out of events.
+ *
+ * <p>An event is encoded once and the same bytes go to every connection subscribed to its
+ * channel or to {@code all}; the work is proportional to that channel's subscribers, not to all
+ * connections. Each connection receives events in id order, replayed ones first when it resumes.
+ *
+ * <p>Thread-safe: publish from any thread. A hub owns a timer thread (heartbeats, history expiry)
+ * and must be {@linkplain #close() closed} by whoever built it.
+ *
+ * <pre>{@code
+ * Hub hub = Hub.builder().heartbeat(Duration.ofSeconds(30)).build();
+ * hub.publish("jobs", "job_completed", "{\"id\":42}");
+ * }</pre>
+ */
+public interface Hub extends AutoCloseable {
+
+    /** A builder with the {@linkplain HubConfig#defaults() defaults}. */
+    static HubBuilder builder() {
+        return new HubBuilder();
+    }
+
+    /** The limits and timings in force. */
+    HubConfig config();
+
+    /**
+     * Publishes {@code data} (a JSON text) as an event of {@code type} on {@code channel}.
+     *
+     * @throws SsemuxException a bad channel or type (nothing is published), or the hub is closed
+     */
+    PublishResult publish(String channel, String type, String data);
+
+    /**
+     * Registers a new stream and queues, on its sink, the {@code connected} event, then the replay
+     * (or a {@code reset}) when {@code request} resumes, then live events. May evict the user's
+     * oldest stream.
+     *
+     * @throws SsemuxException bad channels ({@code BAD_REQUEST}), the global cap or a closed hub ({@code UNAVAILABLE})
+     */
+    Connection connect(ConnectRequest request, SseSink sink);
+
+    /**
+     * Changes the channels of a live connection, without a reconnect; unsubscribes apply first.
+     *
+     * @return the connection's channels afterwards
+     * @throws SsemuxException an invalid name or too many channels ({@code BAD_REQUEST}), no such
+     *                         connection ({@code NOT_FOUND}), another user's connection ({@code FORBIDDEN})
+     */
+    Set<String> updateSubscriptions(String user, String connectionId, Collection<String> subscribe, Collection<String> unsubscribe);
+
+    /** A snapshot of the state and counters. */
+    HubStats stats();
+
+    /** Ends every stream and stops the timer; idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,78 @@
+package io.ssemux.core;
+
+import java.util.Arrays;
+import java.util.concurrent.Executor;
+
+/**
+ * The connections subscribed to one channel, grouped by the executor (I/O thread) they live on,
+ * so a publish hands each executor one task for all its connections instead of one per connection.
+ *
+ * <p>Copy-on-write: the hub changes it under its lock; publish tasks iterate the arrays they were
+ * handed without locking, since a published array is never changed.
+ */
+final class Subscribers {
+    /** The connections of one executor. */
+    record Group(Executor executor, ConnectionState[] members) {}
+
+    private static final Group[] NO_GROUPS = new Group[0];
+
+    private Group[] groups = NO_GROUPS;
+    private int size;
+
+    Group[] groups() {
+        return groups;
+    }
+
+    int size() {
+        return size;
+    }
+
+    void add(ConnectionState connection) {
+        Executor executor = connection.executor();
+        for (int i = 0; i < groups.length; i++) {
+            if (groups[i].executor() == executor) {
+                ConnectionState[] members = Arrays.copyOf(groups[i].members(), groups[i].members().length + 1);
+                members[members.length - 1] = connection;
+                Group[] copy = groups.clone();
+                copy[i] = new Group(executor, members);
+                groups = copy;
+                size++;
+                return;
+            }
+        }
+        Group[] copy = Arrays.copyOf(groups, groups.length + 1);
+        copy[groups.length] = new Group(executor, new ConnectionState[] {connection});
+        groups = copy;
+        size++;
+    }
+
+    void remove(ConnectionState connection) {
+        for (int i = 0; i < groups.length; i++) {
+            ConnectionState[] members = groups[i].members();
+            for (int j = 0; j < members.length; j++) {
+                if (members[j] == connection) {
+                    removeAt(i, j);
+                    size--;
+                    return;
+                }
+            }
+        }
+    }
+
+    private void removeAt(int groupIndex, int memberIndex) {
+        ConnectionState[] members = groups[groupIndex].members();
+        if (members.length == 1) {
+            Group[] copy = new Group[groups.length - 1];
+            System.arraycopy(groups, 0, copy, 0, groupIndex);
+            System.arraycopy(groups, groupIndex + 1, copy, groupIndex, groups.length - groupIndex - 1);
+            groups = copy;
+            return;
+        }
+        ConnectionState[] rest = new ConnectionState[members.length - 1];
+        System.arraycopy(members, 0, rest, 0, memberIndex);
+        System.arraycopy(members, memberIndex + 1, rest, memberIndex, members.length - memberIndex - 1);
+        Group[] copy = groups.clone();
+        copy[groupIndex] = new Group(groups[groupIndex].executor(), rest);
+        groups = copy;
+    }
+}

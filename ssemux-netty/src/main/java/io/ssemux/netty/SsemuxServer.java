@@ -1,0 +1,199 @@
+package io.ssemux.netty;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.ssemux.core.Hub;
+import io.ssemux.core.spi.Authenticator;
+import io.ssemux.netty.internal.ServerConfig;
+import io.ssemux.netty.internal.ServerInitializer;
+import io.ssemux.netty.internal.Transport;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server of a {@link Hub}: the SSE stream and the JSON API of {@code docs/PROTOCOL.md},
+ * on Netty (native epoll where available, NIO elsewhere).
+ *
+ * <pre>{@code
+ * try (Hub hub = Hub.builder().build();
+ *      SsemuxServer server = SsemuxServer.builder(hub).port(8080).build().start()) {
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. The server does not own the hub: close the hub first (its streams end
+ * cleanly), then the server.
+ */
+public final class SsemuxServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SsemuxServer.class);
+
+    private final ServerConfig config;
+    private final String host;
+    private final int port;
+    private final int ioThreads;
+    private final Transport transport = Transport.best();
+    private final ChannelGroup channels = new DefaultChannelGroup("ssemux", GlobalEventExecutor.INSTANCE);
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private Channel serverChannel;
+
+    private SsemuxServer(Builder builder) {
+        this.config = new ServerConfig(builder.hub, builder.authenticator, builder.maxBodyBytes, builder.outboundLimitBytes,
+                Map.copyOf(builder.routes));
+        this.host = builder.host;
+        this.port = builder.port;
+        this.ioThreads = builder.ioThreads;
+    }
+
+    public static Builder builder(Hub hub) {
+        return new Builder(hub);
+    }
+
+    /** Binds and starts serving; returns when the port is bound. */
+    public synchronized SsemuxServer start() {
+        if (serverChannel != null) {
+            throw new IllegalStateException("already started");
+        }
+        bossGroup = transport.newGroup(1, "ssemux-accept");
+        workerGroup = transport.newGroup(ioThreads, "ssemux-io");
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.outboundLimitBytes() / 2, config.outboundLimitBytes()))
+                .childHandler(new ServerInitializer(config, channels));
+        try {
+            serverChannel = bootstrap.bind(host, port).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            shutdownGroups();
+            throw e;
+        }
+        log.info("ssemux listening on http://{}:{} ({} transport, {} I/O threads)", host, port(), transport.name(),
+                ioThreads);
+        return this;
+    }
+
+    /** The bound address (with the real port when 0 was asked for). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    public int port() {
+        return address().getPort();
+    }
+
+    /** Stops accepting, closes every connection and stops the I/O threads, waiting at most a few seconds. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (serverChannel == null) {
+            return;
+        }
+        serverChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        shutdownGroups();
+        serverChannel = null;
+    }
+
+    private void shutdownGroups() {
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Builds a {@link SsemuxServer}; not thread-safe. */
+    public static final class Builder {
+        private final Hub hub;
+        private Authenticator authenticator = Authenticator.development();
+        private String host = "127.0.0.1";
+        private int port = 8080;
+        private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private int maxBodyBytes = 64 * 1024;
+        private int outboundLimitBytes = 256 * 1024;
+        private final Map<String, RouteHandler> routes = new LinkedHashMap<>();
+
+        private Builder(Hub hub) {
+            this.hub = Objects.requireNonNull(hub, "hub");
+        }
+
+        /** The address to bind (default {@code 127.0.0.1}; {@code 0.0.0.0} for every interface). */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** The port (default 8080); 0 picks a free one, see {@link #port()}. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Who a request comes from (default: {@link Authenticator#development()}, not for production). */
+        public Builder authenticator(Authenticator authenticator) {
+            this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+            return this;
+        }
+
+        /** I/O threads (default: one per core). */
+        public Builder ioThreads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("ioThreads: " + n + " (expected: > 0)");
+            }
+            this.ioThreads = n;
+            return this;
+        }
+
+        /** Largest request body (default 64 KiB); larger ones get 413. */
+        public Builder maxBodyBytes(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxBodyBytes: " + n + " (expected: > 0)");
+            }
+            this.maxBodyBytes = n;
+            return this;
+        }
+
+        /** Most bytes waiting to be sent to one stream (default 256 KiB); past it the stream is cut as a slow consumer. */
+        public Builder outboundLimitBytes(int n) {
+            if (n < 1024) {
+                throw new IllegalArgumentException("outboundLimitBytes: " + n + " (expected: >= 1024)");
+            }
+            this.outboundLimitBytes = n;
+            return this;
+        }
+
+        /**
+         * Serves an application endpoint: {@code path} is exact ({@code /}) or a prefix ending in
+         * {@code /*} ({@code /api/projects/*}). ssemux's own paths cannot be replaced.
+         */
+        public Builder route(String path, RouteHandler handler) {
+            Objects.requireNonNull(path, "path");
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("path: '" + path + "' (expected: starting with /)");
+            }
+            routes.put(path, Objects.requireNonNull(handler, "handler"));
+            return this;
+        }
+
+        public SsemuxServer build() {
+            return new SsemuxServer(this);
+        }
+    }
+}

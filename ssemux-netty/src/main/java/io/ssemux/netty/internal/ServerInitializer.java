@@ -1,0 +1,41 @@
+package io.ssemux.netty.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+
+/**
+ * The pipeline of a new connection: HTTP codec, keep-alive, body aggregation with a JSON 413, and
+ * the API. A stream request then swaps all of them for {@link SseStreamHandler}.
+ *
+ * <pre>
+ * p.addLast("http", new HttpServerCodec());
+ * p.addLast("keepAlive", new HttpServerKeepAliveHandler());
+ * p.addLast("body", new BodyAggregator(maxBodyBytes));
+ * p.addLast("api", apiHandler);   // shared, stateless
+ * </pre>
+ */
+public final class ServerInitializer extends ChannelInitializer<Channel> {
+    private final ServerConfig config;
+    private final ChannelGroup channels;
+    private final ApiHandler api;
+
+    public ServerInitializer(ServerConfig config, ChannelGroup channels) {
+        this.config = config;
+        this.channels = channels;
+        this.api = new ApiHandler(config);
+    }
+
+    @Override
+    protected void initChannel(Channel channel) {
+        channels.add(channel);
+        ChannelPipeline p = channel.pipeline();
+        p.addLast(Handlers.HTTP, new HttpServerCodec(4096, 8192, 8192));
+        p.addLast(Handlers.KEEP_ALIVE, new HttpServerKeepAliveHandler());
+        p.addLast(Handlers.BODY, new BodyAggregator(config.maxBodyBytes()));
+        p.addLast(Handlers.API, api);
+    }
+}

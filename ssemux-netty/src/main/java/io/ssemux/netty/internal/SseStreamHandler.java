@@ -1,0 +1,125 @@
+package io.ssemux.netty.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.ssemux.core.CloseReason;
+import io.ssemux.core.Connection;
+import io.ssemux.core.SseSink;
+import io.ssemux.core.sse.Frame;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executor;
+
+/**
+ * The last handler of a connection once its stream has started, and the hub's {@link SseSink} for
+ * it. The HTTP codec is gone by then: frames are written as raw bytes, already framed as HTTP
+ * chunks, from a buffer made once per frame and shared by every stream ({@link Frame#transportForm}).
+ *
+ * <p>Stateful (one per connection), never shared. Every method runs on the channel's event loop.
+ */
+final class SseStreamHandler extends ChannelInboundHandlerAdapter implements SseSink {
+    private static final ByteBuf LAST_CHUNK = Unpooled.unreleasableBuffer(
+            Unpooled.wrappedBuffer("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+
+    private final Channel channel;
+    private final boolean chunked;
+    private ChannelHandlerContext ctx;
+    private Connection connection;
+
+    SseStreamHandler(Channel channel, boolean chunked) {
+        this.channel = channel;
+        this.chunked = chunked;
+    }
+
+    /** Called once the hub has registered the stream, before any frame is written. */
+    void attach(Connection connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Executor executor() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public void send(Frame frame) {
+        ctx.write(wire(frame), ctx.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        ctx.flush();
+    }
+
+    @Override
+    public void close(Frame farewell) {
+        if (!channel.isActive()) {
+            return;
+        }
+        if (farewell != null) {
+            ctx.write(wire(farewell), ctx.voidPromise());
+        }
+        if (chunked) {
+            ctx.write(LAST_CHUNK.duplicate(), ctx.voidPromise());
+        }
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private ByteBuf wire(Frame frame) {
+        if (!chunked) {
+            return Unpooled.wrappedBuffer(frame.asByteBuffer());
+        }
+        return frame.<ByteBuf>transportForm(SseStreamHandler::chunk).duplicate();
+    }
+
+    /** The frame as one HTTP chunk: size in hex, CRLF, the bytes, CRLF. */
+    private static ByteBuf chunk(ByteBuffer bytes) {
+        byte[] size = (Integer.toHexString(bytes.remaining()) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        ByteBuf buf = Unpooled.buffer(size.length + bytes.remaining() + 2);
+        buf.writeBytes(size).writeBytes(bytes).writeByte('\r').writeByte('\n');
+        return Unpooled.unreleasableBuffer(buf.asReadOnly());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        // A stream's client has nothing more to say; whatever it sends is dropped.
+        ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && connection != null) {
+            connection.writable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (connection != null) {
+            connection.closed(CloseReason.CLIENT_GONE);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Typically a reset by the peer: the stream is over either way.
+        ctx.close();
+    }
+}

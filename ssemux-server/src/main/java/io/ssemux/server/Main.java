@@ -1,0 +1,100 @@
+package io.ssemux.server;
+
+import io.ssemux.core.Hub;
+import io.ssemux.core.HubConfig;
+import io.ssemux.netty.SsemuxServer;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The runnable ssemux server. Every option has an environment variable of the same meaning. */
+@Command(name = "ssemux", mixinStandardHelpOptions = true, version = "ssemux 0.1.0",
+        description = "One Server-Sent Events connection per user, multiplexed by channel.",
+        sortOptions = false, showDefaultValues = true)
+public final class Main implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    @Option(names = "--host", defaultValue = "${env:SSEMUX_HOST:-127.0.0.1}",
+            description = "Address to bind; 0.0.0.0 for every interface. Env SSEMUX_HOST.")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:SSEMUX_PORT:-8080}",
+            description = "Port; 0 picks a free one and logs it. Env SSEMUX_PORT.")
+    int port;
+
+    @Option(names = "--heartbeat-seconds", defaultValue = "${env:SSEMUX_HEARTBEAT_SECONDS:-30}",
+            description = "Interval of the ': heartbeat' comment on every stream. Env SSEMUX_HEARTBEAT_SECONDS.")
+    double heartbeatSeconds;
+
+    @Option(names = "--retry-millis", defaultValue = "${env:SSEMUX_RETRY_MILLIS:-3000}",
+            description = "Reconnection delay sent to clients in 'retry:'. Env SSEMUX_RETRY_MILLIS.")
+    long retryMillis;
+
+    @Option(names = "--max-connections-per-user", defaultValue = "${env:SSEMUX_MAX_CONNECTIONS_PER_USER:-6}",
+            description = "One more evicts the user's oldest stream. Env SSEMUX_MAX_CONNECTIONS_PER_USER.")
+    int maxConnectionsPerUser;
+
+    @Option(names = "--max-connections", defaultValue = "${env:SSEMUX_MAX_CONNECTIONS:-10000}",
+            description = "Streams in all; beyond, 503 with Retry-After. Env SSEMUX_MAX_CONNECTIONS.")
+    int maxConnections;
+
+    @Option(names = "--max-channels", defaultValue = "${env:SSEMUX_MAX_CHANNELS:-64}",
+            description = "Channels in one request and on one stream. Env SSEMUX_MAX_CHANNELS.")
+    int maxChannels;
+
+    @Option(names = "--history-events", defaultValue = "${env:SSEMUX_HISTORY_EVENTS:-10000}",
+            description = "Events kept for resuming clients. Env SSEMUX_HISTORY_EVENTS.")
+    int historyEvents;
+
+    @Option(names = "--history-seconds", defaultValue = "${env:SSEMUX_HISTORY_SECONDS:-300}",
+            description = "Oldest event kept for resuming clients. Env SSEMUX_HISTORY_SECONDS.")
+    long historySeconds;
+
+    @Option(names = "--max-body-bytes", defaultValue = "${env:SSEMUX_MAX_BODY_BYTES:-65536}",
+            description = "Largest request body; larger gets 413. Env SSEMUX_MAX_BODY_BYTES.")
+    int maxBodyBytes;
+
+    @Option(names = "--outbound-limit-bytes", defaultValue = "${env:SSEMUX_OUTBOUND_LIMIT_BYTES:-262144}",
+            description = "Bytes queued for one stream before it is cut as a slow consumer. Env SSEMUX_OUTBOUND_LIMIT_BYTES.")
+    int outboundLimitBytes;
+
+    @Option(names = "--io-threads", defaultValue = "${env:SSEMUX_IO_THREADS:-0}",
+            description = "Netty I/O threads; 0 means one per core. Env SSEMUX_IO_THREADS.")
+    int ioThreads;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        HubConfig config = new HubConfig(maxConnectionsPerUser, maxConnections, maxChannels,
+                Duration.ofMillis(Math.round(heartbeatSeconds * 1000)), Duration.ofMillis(retryMillis), historyEvents,
+                Duration.ofSeconds(historySeconds));
+        Hub hub = Hub.builder().config(config).listener(new ConnectionLog()).build();
+        SsemuxServer.Builder builder = SsemuxServer.builder(hub).host(host).port(port)
+                .maxBodyBytes(maxBodyBytes).outboundLimitBytes(outboundLimitBytes);
+        if (ioThreads > 0) {
+            builder.ioThreads(ioThreads);
+        }
+        StaticFiles.register(builder);
+        SsemuxServer server = builder.build().start();
+        log.warn("Users come from the development authenticator (?user= or X-User-Id, else the client address): "
+                + "any client can claim any user. Not for production.");
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("shutting down: closing {} streams", hub.stats().connections());
+            hub.close();
+            server.close();
+            stopped.countDown();
+        }, "ssemux-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}
