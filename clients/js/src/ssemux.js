@@ -1,0 +1,537 @@
+/**
+ * ssemux browser client: one Server-Sent Events connection per browser, multiplexed by channel.
+ *
+ * This file has no imports so the server can serve it as-is at `/ssemux.js`.
+ *
+ * - Subscriptions are reference-counted; the union of every subscriber's channels is kept on the
+ *   live connection through `POST /api/sse/subscriptions` (no reconnect on mount/unmount).
+ * - Tabs of one origin elect a leader with Web Locks; only the leader holds the EventSource and
+ *   relays events to the other tabs over BroadcastChannel.
+ * - The browser's own EventSource retry is replaced by exponential backoff with full jitter and
+ *   an explicit `lastEventId`, so a reconnect (or a new leader) resumes without losing events.
+ *
+ * See README.md for usage and docs/PROTOCOL.md (repository root) for the wire contract.
+ */
+
+/** Key of the client registry on `globalThis`, so a module evaluated again (HMR) reuses the connection. */
+const REGISTRY = Symbol.for('ssemux.client');
+
+/** Event types the server reserves for itself; they are never handed to subscribers. */
+const CONTROL_TYPES = ['connected', 'reset', 'evicted'];
+
+/** Channel names and event types: the server's grammar, checked early so a typo fails at the call. */
+const NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/**
+ * Delay before reconnect attempt `attempt` (0 for the first retry): full jitter above a floor.
+ * Uniform in [floorMs, min(capMs, floorMs * 2^(attempt+1))], so clients dropped together by a
+ * server restart spread out instead of coming back in lockstep.
+ *
+ * @param {number} attempt
+ * @param {{floorMs: number, capMs: number}} backoff
+ * @param {() => number} [random] uniform in [0, 1)
+ * @returns {number} milliseconds
+ */
+export function backoffDelay(attempt, { floorMs, capMs }, random = Math.random) {
+  const ceiling = Math.max(floorMs, Math.min(capMs, floorMs * 2 ** (attempt + 1)));
+  return floorMs + random() * (ceiling - floorMs);
+}
+
+/**
+ * The shared client for `options.url` (base URL of the server, default same origin). It lives on
+ * `globalThis[Symbol.for('ssemux.client')]`, so every caller, and a module re-evaluated by hot
+ * module reload, gets the same instance and the same connection. The options of the first call
+ * win; later calls may pass only `{url}` (or nothing for the same origin).
+ *
+ * @param {object} [options] see {@link SseMuxClient}
+ * @returns {SseMuxClient}
+ */
+export function getClient(options = {}) {
+  const clients = (globalThis[REGISTRY] ??= new Map());
+  const key = baseUrl(options.url);
+  let client = clients.get(key);
+  if (!client) {
+    client = new SseMuxClient(options);
+    clients.set(key, client);
+  }
+  return client;
+}
+
+/**
+ * One logical connection to an ssemux server, shared by every subscriber of the page and, when
+ * Web Locks and BroadcastChannel exist, by every tab of the origin. Prefer {@link getClient}.
+ */
+export class SseMuxClient {
+  /**
+   * @param {object} [options]
+   * @param {string} [options.url] base URL of the server ('' = same origin)
+   * @param {Record<string, string>} [options.params] query parameters added to every request,
+   *   e.g. `{user: 'alice'}` for the development authenticator (EventSource cannot send headers)
+   * @param {Record<string, string>} [options.headers] headers added to fetch calls
+   * @param {boolean} [options.withCredentials] send cookies cross-origin
+   * @param {{floorMs?: number, capMs?: number}} [options.backoff] reconnect delays (1000 / 30000)
+   * @param {string[]} [options.types] event types delivered to subscribers that give no `type`
+   *   (EventSource only reports event types it listens to by name)
+   * @param {boolean} [options.shareTabs] false: one connection per tab (default true)
+   * @param {object} [options.env] replaces browser globals (`EventSource`, `fetch`,
+   *   `BroadcastChannel`, `locks`, `random`): for tests and other runtimes
+   */
+  constructor(options = {}) {
+    this.#url = baseUrl(options.url);
+    this.#params = { ...options.params };
+    this.#headers = { ...options.headers };
+    this.#withCredentials = Boolean(options.withCredentials);
+    this.#backoff = { floorMs: 1000, capMs: 30000, ...options.backoff };
+    this.#wildcardTypes = [...(options.types ?? [])].map((t) => checkName(t, 'type'));
+    this.#env = {
+      EventSource: globalThis.EventSource,
+      fetch: globalThis.fetch?.bind(globalThis),
+      BroadcastChannel: globalThis.BroadcastChannel,
+      locks: globalThis.navigator?.locks,
+      random: Math.random,
+      ...options.env,
+    };
+    const { locks, BroadcastChannel } = this.#env;
+    if (options.shareTabs !== false && locks && BroadcastChannel) {
+      this.#joinTabs(`ssemux:${this.#url}?${new URLSearchParams(this.#params)}`);
+    } else {
+      this.#isLeader = true;
+    }
+  }
+
+  /** Connection state: `closed`, `connecting`, `open`, `reconnecting` or `evicted`. */
+  get state() {
+    return this.#state;
+  }
+
+  /** Whether this tab holds the connection (always true without tab sharing). */
+  get isLeader() {
+    return this.#isLeader;
+  }
+
+  /**
+   * Receives the events of `type` (every type when omitted) on any of `channels`. Changes are
+   * batched in a microtask and applied to the live connection; the first subscription opens it.
+   *
+   * @param {{channels: string[] | string, type?: string,
+   *   handler: (data: unknown, meta: {type: string, channel: string, id: string}) => void}} subscription
+   * @returns {() => void} unsubscribe; calling it again does nothing
+   */
+  subscribe({ channels, type, handler }) {
+    const list = [...new Set([].concat(channels))].map((c) => checkName(c, 'channel'));
+    if (list.length === 0) throw new TypeError('ssemux: subscribe needs at least one channel');
+    if (type !== undefined) checkName(type, 'type');
+    if (typeof handler !== 'function') throw new TypeError('ssemux: handler must be a function');
+    const sub = { channels: new Set(list), type, handler };
+    this.#subs.add(sub);
+    this.#count(list, type, +1);
+    let active = true;
+    return () => {
+      if (!active) return;
+      active = false;
+      this.#subs.delete(sub);
+      this.#count(list, type, -1);
+    };
+  }
+
+  /**
+   * Calls `listener(state)` on every state change.
+   * @returns {() => void} unsubscribe
+   */
+  onState = (listener) => addListener(this.#stateListeners, listener);
+
+  /**
+   * Calls `listener({reason, lastEventId})` when the server could not resume (`reset` event):
+   * events may have been missed, so the application must reload its state.
+   * @returns {() => void} unsubscribe
+   */
+  onReset = (listener) => addListener(this.#resetListeners, listener);
+
+  /** Closes the connection for good and leaves the tab group (another tab takes over). */
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#dropStream();
+    clearTimeout(this.#retryTimer);
+    clearTimeout(this.#postRetryTimer);
+    this.#abort?.abort();
+    this.#releaseLocks?.();
+    this.#bus?.close();
+    this.#bus = null; // the group must not hear 'closed': the next leader carries on
+    this.#setState('closed');
+    const clients = globalThis[REGISTRY];
+    if (clients?.get(this.#url) === this) clients.delete(this.#url);
+  }
+
+  // ---- configuration -------------------------------------------------------------------------
+  #url;
+  #params;
+  #headers;
+  #withCredentials;
+  #backoff;
+  #wildcardTypes;
+  #env;
+
+  // ---- this tab's subscribers ----------------------------------------------------------------
+  #subs = new Set();
+  /** channel -> number of subscriptions of this tab naming it */
+  #channelRefs = new Map();
+  /** type -> number of subscriptions of this tab naming it ('' for "every type") */
+  #typeRefs = new Map();
+  #flushQueued = false;
+
+  // ---- state ---------------------------------------------------------------------------------
+  #state = 'closed';
+  #closed = false;
+  #stateListeners = new Set();
+  #resetListeners = new Set();
+  /** id of the last event seen (received or relayed): where a reconnect or a new leader resumes */
+  #lastEventId = null;
+
+  // ---- tab group -----------------------------------------------------------------------------
+  #isLeader = false;
+  #tabId = randomId();
+  #bus = null;
+  #lockName = '';
+  /** other tabs: tabId -> {channels: string[], types: string[]} */
+  #peers = new Map();
+  #abort = null;
+  #releaseLocks = null;
+
+  // ---- the connection (leader only) ----------------------------------------------------------
+  #source = null;
+  #listened = new Set();
+  #connectionId = null;
+  /** channels the server has for the live connection, as it last told us */
+  #serverChannels = null;
+  #posting = false;
+  #attempt = 0;
+  #retryTimer = undefined;
+  #postRetryTimer = undefined;
+  #postAttempt = 0;
+
+  #count(channels, type, delta) {
+    for (const c of channels) bump(this.#channelRefs, c, delta);
+    bump(this.#typeRefs, type ?? '', delta);
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(() => {
+        this.#flushQueued = false;
+        this.#flush();
+      });
+    }
+  }
+
+  /** Applies the batched subscription changes: to the connection (leader) or to the leader. */
+  #flush() {
+    if (this.#closed) return;
+    if (this.#bus) this.#announce();
+    if (this.#isLeader) this.#sync();
+  }
+
+  /** The channels and event types this tab needs. */
+  #ownWants() {
+    const types = [...this.#typeRefs.keys()];
+    return {
+      channels: [...this.#channelRefs.keys()],
+      types: types.includes('') ? [...new Set([...types.filter(Boolean), ...this.#wildcardTypes])] : types,
+    };
+  }
+
+  /** The union over every tab of the group. */
+  #wanted() {
+    const own = this.#ownWants();
+    const channels = new Set(own.channels);
+    const types = new Set(own.types);
+    for (const peer of this.#peers.values()) {
+      peer.channels.forEach((c) => channels.add(c));
+      peer.types.forEach((t) => types.add(t));
+    }
+    return { channels, types };
+  }
+
+  // ---- the connection ------------------------------------------------------------------------
+
+  /** Leader: brings the connection in line with what the group wants. */
+  #sync() {
+    if (this.#closed || this.#state === 'evicted' || this.#retryTimer !== undefined) return;
+    const wanted = this.#wanted();
+    if (!this.#source) {
+      if (wanted.channels.size > 0) this.#connect(wanted);
+      return;
+    }
+    for (const type of wanted.types) this.#listen(type);
+    if (this.#connectionId && this.#serverChannels && !this.#posting) {
+      const subscribe = [...wanted.channels].filter((c) => !this.#serverChannels.has(c));
+      const unsubscribe = [...this.#serverChannels].filter((c) => !wanted.channels.has(c));
+      if (subscribe.length || unsubscribe.length) this.#post(subscribe, unsubscribe);
+    }
+  }
+
+  #connect(wanted) {
+    const query = new URLSearchParams(this.#params);
+    query.set('channels', [...wanted.channels].join(','));
+    query.set('format', 'envelope');
+    if (this.#lastEventId !== null) query.set('lastEventId', this.#lastEventId);
+    this.#setState(this.#state === 'open' || this.#state === 'reconnecting' ? 'reconnecting' : 'connecting');
+    const source = new this.#env.EventSource(`${this.#url}/api/sse/stream?${query}`, {
+      withCredentials: this.#withCredentials,
+    });
+    this.#source = source;
+    this.#listened = new Set();
+    source.addEventListener('connected', (e) => this.#onConnected(e));
+    source.addEventListener('reset', (e) => this.#onReset(e));
+    source.addEventListener('evicted', () => this.#onEvicted());
+    // The browser would retry on its own, without our backoff and without lastEventId in the URL.
+    source.onerror = () => this.#onDrop(source);
+    for (const type of wanted.types) this.#listen(type);
+  }
+
+  #listen(type) {
+    if (this.#listened.has(type) || CONTROL_TYPES.includes(type)) return;
+    this.#listened.add(type);
+    this.#source.addEventListener(type, (e) => this.#onEvent(e));
+  }
+
+  #onConnected(e) {
+    const info = JSON.parse(e.data);
+    this.#connectionId = info.connectionId;
+    this.#serverChannels = new Set(info.channels);
+    this.#attempt = 0;
+    this.#setState('open');
+    this.#sync();
+  }
+
+  #onEvent(e) {
+    if (e.lastEventId) this.#lastEventId = e.lastEventId;
+    const { channel, data } = JSON.parse(e.data);
+    const event = { type: e.type, channel, id: e.lastEventId, data };
+    this.#deliver(event);
+    this.#broadcast({ k: 'event', event });
+  }
+
+  #onReset(e) {
+    this.#lastEventId = e.lastEventId || this.#lastEventId;
+    const info = JSON.parse(e.data);
+    this.#emitReset(info);
+    this.#broadcast({ k: 'reset', info, lastEventId: this.#lastEventId });
+  }
+
+  #onEvicted() {
+    this.#dropStream();
+    this.#setState('evicted');
+  }
+
+  /** The stream ended or failed: close it (so the browser does not retry) and retry with backoff. */
+  #onDrop(source) {
+    if (source !== this.#source) return;
+    this.#dropStream();
+    if (this.#closed || this.#state === 'evicted') return;
+    const delay = backoffDelay(this.#attempt++, this.#backoff, this.#env.random);
+    this.#setState('reconnecting');
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      if (this.#wanted().channels.size === 0) this.#setState('closed');
+      this.#sync();
+    }, delay);
+  }
+
+  #dropStream() {
+    this.#source?.close();
+    this.#source = null;
+    this.#connectionId = null;
+    this.#serverChannels = null;
+  }
+
+  /** One `POST /api/sse/subscriptions` at a time; whatever changed meanwhile follows it. */
+  async #post(subscribe, unsubscribe) {
+    const connectionId = this.#connectionId;
+    this.#posting = true;
+    let next = 'sync';
+    try {
+      const query = new URLSearchParams(this.#params).toString();
+      const response = await this.#env.fetch(`${this.#url}/api/sse/subscriptions${query ? `?${query}` : ''}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...this.#headers },
+        credentials: this.#withCredentials ? 'include' : 'same-origin',
+        body: JSON.stringify({ connectionId, subscribe, unsubscribe }),
+      });
+      if (connectionId !== this.#connectionId) {
+        // A newer connection: its diff is computed afresh below.
+      } else if (response.ok) {
+        this.#serverChannels = new Set((await response.json()).channels);
+        this.#postAttempt = 0;
+      } else if (response.status >= 500 || response.status === 429) {
+        next = 'retry';
+      } else {
+        // 404: the stream is gone and its error reconnects with the union. Other refusals do not
+        // get better by retrying; the next change or reconnect tries again.
+        next = 'none';
+        if (response.status !== 404) {
+          console.warn(`ssemux: subscription change refused (${response.status})`, await response.text());
+        }
+      }
+    } catch {
+      next = 'retry';
+    } finally {
+      this.#posting = false;
+    }
+    if (connectionId !== this.#connectionId) {
+      this.#sync();
+    } else if (next === 'retry') {
+      const delay = backoffDelay(this.#postAttempt++, this.#backoff, this.#env.random);
+      this.#postRetryTimer = setTimeout(() => this.#sync(), delay);
+    } else if (next === 'sync') {
+      this.#sync();
+    }
+  }
+
+  // ---- local delivery ------------------------------------------------------------------------
+
+  #deliver({ type, channel, id, data }) {
+    for (const sub of [...this.#subs]) {
+      // A handler may unsubscribe another one: skip it then.
+      if (this.#subs.has(sub) && matches(sub, type, channel)) {
+        try {
+          sub.handler(data, { type, channel, id });
+        } catch (error) {
+          reportError(error);
+        }
+      }
+    }
+  }
+
+  #emitReset(info) {
+    for (const listener of this.#resetListeners) listener(info);
+  }
+
+  #setState(state) {
+    if (this.#state === state || (this.#closed && state !== 'closed')) return;
+    this.#state = state;
+    for (const listener of this.#stateListeners) listener(state);
+    if (this.#isLeader) this.#broadcast({ k: 'state', state, lastEventId: this.#lastEventId });
+  }
+
+  // ---- tab group -----------------------------------------------------------------------------
+
+  /**
+   * Joins the tabs sharing `name`. Each tab holds a lock of its own for its lifetime; the others
+   * wait on it, so a tab that closes (or crashes) is dropped from the union without heartbeats,
+   * which background tabs' throttled timers would make unreliable. The tab that gets the group
+   * lock leads until it closes; the next one in the lock's queue takes over.
+   */
+  #joinTabs(name) {
+    const { locks, BroadcastChannel } = this.#env;
+    this.#lockName = name;
+    this.#abort = new AbortController();
+    const { signal } = this.#abort;
+    const held = new Promise((resolve) => (this.#releaseLocks = resolve));
+    const granted = new Promise((resolve) => {
+      locks.request(`${name}:tab:${this.#tabId}`, { signal }, () => (resolve(), held)).catch(ignoreAbort);
+    });
+    granted.then(() => {
+      if (this.#closed) return;
+      this.#bus = new BroadcastChannel(name);
+      this.#bus.onmessage = (e) => this.#onMessage(e.data);
+      this.#announce();
+      locks.request(name, { signal }, () => (this.#lead(), held)).catch(ignoreAbort);
+    });
+  }
+
+  /** Tells the other tabs what this tab needs. */
+  #announce() {
+    this.#broadcast({ k: 'tab', tab: this.#tabId, ...this.#ownWants() });
+  }
+
+  #lead() {
+    if (this.#closed) return;
+    this.#isLeader = true;
+    if (this.#state === 'evicted') return;
+    if (this.#wanted().channels.size === 0) this.#setState('closed');
+    this.#sync();
+  }
+
+  #onMessage(message) {
+    if (this.#closed) return;
+    switch (message.k) {
+      case 'tab':
+        if (!this.#peers.has(message.tab)) this.#watch(message.tab);
+        this.#peers.set(message.tab, { channels: message.channels, types: message.types });
+        if (this.#isLeader) {
+          this.#broadcast({ k: 'state', state: this.#state, lastEventId: this.#lastEventId });
+          this.#sync();
+        }
+        break;
+      case 'event':
+        if (message.event.id) this.#lastEventId = message.event.id;
+        this.#deliver(message.event);
+        break;
+      case 'reset':
+        this.#lastEventId = message.lastEventId;
+        this.#emitReset(message.info);
+        break;
+      case 'state':
+        if (this.#isLeader) break;
+        if (message.lastEventId !== null) this.#lastEventId = message.lastEventId;
+        this.#setState(message.state);
+        break;
+    }
+  }
+
+  /** A new tab: introduce ourselves, and forget it when its lock is released. */
+  #watch(tab) {
+    this.#peers.set(tab, { channels: [], types: [] });
+    this.#announce();
+    this.#env.locks
+      .request(`${this.#lockName}:tab:${tab}`, { signal: this.#abort.signal }, () => {
+        this.#peers.delete(tab);
+        if (this.#isLeader) this.#sync();
+      })
+      .catch(ignoreAbort);
+  }
+
+  /** Broadcasts to the other tabs of the group, if any. */
+  #broadcast(message) {
+    this.#bus?.postMessage(message);
+  }
+}
+
+function baseUrl(url) {
+  return (url ?? '').replace(/\/+$/, '');
+}
+
+function checkName(name, what) {
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    throw new TypeError(`ssemux: invalid ${what} ${JSON.stringify(name)} (expected ${NAME.source})`);
+  }
+  return name;
+}
+
+function matches(sub, type, channel) {
+  return (sub.type === undefined || sub.type === type) && (sub.channels.has(channel) || sub.channels.has('all'));
+}
+
+function bump(map, key, delta) {
+  const n = (map.get(key) ?? 0) + delta;
+  if (n > 0) map.set(key, n);
+  else map.delete(key);
+}
+
+function addListener(set, listener) {
+  const entry = (...args) => listener(...args);
+  set.add(entry);
+  return () => set.delete(entry);
+}
+
+function randomId() {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+function ignoreAbort(error) {
+  if (error?.name !== 'AbortError') throw error;
+}
+
+function reportError(error) {
+  if (typeof globalThis.reportError === 'function') globalThis.reportError(error);
+  else queueMicrotask(() => { throw error; });
+}

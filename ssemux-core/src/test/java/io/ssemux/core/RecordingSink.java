@@ -1,0 +1,63 @@
+package io.ssemux.core;
+
+import io.ssemux.core.sse.Frame;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+
+/** A sink that runs its calls on the calling thread and records what it is sent. */
+final class RecordingSink implements SseSink {
+    final List<Frame> sent = new CopyOnWriteArrayList<>();
+    final List<Frame> flushed = new ArrayList<>();
+    boolean writable = true;
+    boolean closed;
+    Frame farewell;
+
+    @Override
+    public Executor executor() {
+        return Runnable::run;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return writable;
+    }
+
+    @Override
+    public void send(Frame frame) {
+        sent.add(frame);
+    }
+
+    @Override
+    public void flush() {
+        flushed.clear();
+        flushed.addAll(sent);
+    }
+
+    @Override
+    public void close(Frame farewell) {
+        this.closed = true;
+        this.farewell = farewell;
+    }
+
+    /** Everything sent, as text. */
+    String text() {
+        StringBuilder sb = new StringBuilder();
+        sent.forEach(sb::append);
+        return sb.toString();
+    }
+
+    /** The event types sent, in order (control events included). */
+    List<String> types() {
+        List<String> types = new ArrayList<>();
+        for (Frame frame : sent) {
+            for (String line : frame.toString().split("\n")) {
+                if (line.startsWith("event: ")) {
+                    types.add(line.substring(7));
+                }
+            }
+        }
+        return types;
+    }
+}
