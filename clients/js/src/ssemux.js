@@ -158,6 +158,7 @@ export class SseMuxClient {
     this.#releaseLocks?.();
     this.#bus?.close();
     this.#bus = null; // the group must not hear 'closed': the next leader carries on
+    this.#isLeader = false;
     this.#setState('closed');
     const clients = globalThis[REGISTRY];
     if (clients?.get(this.#url) === this) clients.delete(this.#url);

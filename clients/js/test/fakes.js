@@ -12,6 +12,8 @@ export class FakeHub {
   /** status to answer the next POSTs with (shifted one per POST), else 200 */
   postStatuses = [];
   history = [];
+  /** while true, streams created fail before they start (as with a 503) */
+  down = false;
   #nextId = 1000;
   #nextConnection = 1;
   #connections = new Map();
@@ -22,7 +24,8 @@ export class FakeHub {
       constructor(url, init) {
         super(url, init);
         hub.sources.push(this);
-        setTimeout(() => hub.#accept(this), 0);
+        const refused = hub.down;
+        setTimeout(() => hub.#accept(this, refused), 0);
       }
     };
     this.fetch = (url, init) => this.#fetch(url, init);
@@ -49,6 +52,7 @@ export class FakeHub {
   /** Ends `source`'s stream the way a server shutdown or slow-consumer drop does. */
   drop(source) {
     this.#close(source);
+    if (source.readyState === FakeEventSource.CLOSED) return;
     source.readyState = FakeEventSource.CONNECTING; // the browser would retry on its own
     source.onerror?.({ type: 'error' });
   }
@@ -59,8 +63,13 @@ export class FakeHub {
     this.drop(source);
   }
 
-  #accept(source) {
+  #accept(source, refused) {
     if (source.readyState === FakeEventSource.CLOSED) return;
+    if (refused) {
+      source.readyState = FakeEventSource.CLOSED; // a browser gives up on a non-200 answer
+      source.onerror?.({ type: 'error' });
+      return;
+    }
     const url = new URL(source.url, 'http://test');
     const channels = (url.searchParams.get('channels') ?? 'all').split(',').filter(Boolean);
     const connection = { id: `c${this.#nextConnection++}`, source, channels: new Set(channels), url };

@@ -4,9 +4,11 @@ import io.ssemux.core.spi.EventLog;
 import io.ssemux.core.spi.Replay;
 import io.ssemux.core.sse.Frame;
 import io.ssemux.core.sse.SseEncoder;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -175,7 +177,13 @@ final class DefaultHub implements Hub {
             json.append(separator).append('"').append(channel).append('"');
             separator = ",";
         }
-        return json.append("],\"heartbeatSeconds\":").append(config.heartbeat().toSeconds()).append('}').toString();
+        return json.append("],\"heartbeatSeconds\":").append(seconds(config.heartbeat())).append('}').toString();
+    }
+
+    /** Whole seconds as an integer, else as a decimal ({@code 0.25}). */
+    private static String seconds(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? Long.toString(millis / 1000) : BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
     }
 
     @Override

@@ -43,9 +43,12 @@ public final class EncodedEvent {
         return f;
     }
 
-    /** Bytes held by this event's frames, for memory accounting. */
+    /**
+     * An estimate of the memory this event holds while retained: its data, its plain frame twice
+     * (the frame and the transport's copy of it) and object overhead. Envelope frames are made on
+     * demand and not counted.
+     */
     public long retainedBytes() {
-        Frame f = envelope;
-        return plain.length() + (f == null ? 0 : f.length()) + 2L * event.data().length() + 96;
+        return 2L * plain.length() + event.data().length() + 128;
     }
 }

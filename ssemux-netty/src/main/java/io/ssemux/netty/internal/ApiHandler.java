@@ -138,9 +138,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 .set("X-Accel-Buffering", "no");
         if (chunked) {
             response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
+        // A stream's connection is never reused: saying so keeps clients from pooling it once it ends.
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response);
         // From here on the connection carries only SSE bytes: drop the HTTP handlers.
         ChannelPipeline p = ctx.pipeline();

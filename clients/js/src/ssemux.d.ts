@@ -1,0 +1,75 @@
+/** Connection state of a client (shared by every tab of the group). */
+export type SseState = 'closed' | 'connecting' | 'open' | 'reconnecting' | 'evicted';
+
+/** What a handler learns about the event besides its data. */
+export interface SseEventMeta {
+  /** the published event type */
+  type: string;
+  /** the channel it was published on */
+  channel: string;
+  /** the server's event id */
+  id: string;
+}
+
+export type SseHandler<T = any> = (data: T, meta: SseEventMeta) => void;
+
+export interface SseSubscription<T = any> {
+  /** one channel or several; `all` means every channel */
+  channels: string | readonly string[];
+  /** the event type to receive; every type when omitted (see {@link SseMuxOptions.types}) */
+  type?: string;
+  handler: SseHandler<T>;
+}
+
+/** Sent by the server when it could not resume: reload application state. */
+export interface SseResetInfo {
+  reason: 'too_old' | 'unknown_id' | string;
+  lastEventId: string;
+}
+
+export interface SseMuxOptions {
+  /** base URL of the server; '' (default) is the page's origin */
+  url?: string;
+  /** query parameters added to every request, e.g. `{user: 'alice'}` (EventSource cannot send headers) */
+  params?: Record<string, string>;
+  /** headers added to fetch calls (`POST /api/sse/subscriptions`) */
+  headers?: Record<string, string>;
+  /** send cookies to a server of another origin */
+  withCredentials?: boolean;
+  /** reconnect delay: uniform in [floorMs, min(capMs, floorMs * 2^(attempt+1))]; defaults 1000 and 30000 */
+  backoff?: { floorMs?: number; capMs?: number };
+  /** event types delivered to subscribers that give no `type`, besides the types other subscribers name */
+  types?: readonly string[];
+  /** false: one connection per tab; default true (one per browser, where Web Locks and BroadcastChannel exist) */
+  shareTabs?: boolean;
+  /** replaces browser globals, for tests and other runtimes */
+  env?: {
+    EventSource?: { new (url: string, init?: { withCredentials?: boolean }): EventSource };
+    fetch?: typeof fetch;
+    BroadcastChannel?: { new (name: string): BroadcastChannel };
+    locks?: LockManager;
+    random?: () => number;
+  };
+}
+
+export class SseMuxClient {
+  constructor(options?: SseMuxOptions);
+  /** the connection state */
+  readonly state: SseState;
+  /** whether this tab holds the connection */
+  readonly isLeader: boolean;
+  /** receives matching events until the returned function is called */
+  subscribe<T = any>(subscription: SseSubscription<T>): () => void;
+  /** calls `listener` on every state change; returns the unsubscribe function */
+  onState(listener: (state: SseState) => void): () => void;
+  /** calls `listener` when events may have been missed; returns the unsubscribe function */
+  onReset(listener: (info: SseResetInfo) => void): () => void;
+  /** closes for good; another tab takes over the connection */
+  close(): void;
+}
+
+/** The shared client for `options.url`, kept on `globalThis[Symbol.for('ssemux.client')]`. */
+export function getClient(options?: SseMuxOptions): SseMuxClient;
+
+/** Reconnect delay in ms for `attempt` (0 = first retry): full jitter above a floor. */
+export function backoffDelay(attempt: number, backoff: { floorMs: number; capMs: number }, random?: () => number): number;
