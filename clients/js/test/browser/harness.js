@@ -1,0 +1,184 @@
+/**
+ * What the browser tests run against: the real Java server, a static server that serves
+ * src/ssemux.js as-is at /ssemux.js (and proxies /api to Java), a Vite dev server, and headless
+ * Debian chromium driven by playwright-core. Every server listens on 127.0.0.1 on a free port.
+ */
+import { spawn } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import http from 'node:http';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const clientDir = resolve(here, '../..');
+const srcDir = join(clientDir, 'src');
+
+/** `SSEMUX_JAR`, else the jar that `mvn -q -DskipTests package` builds in this checkout. */
+export const jarPath = process.env.SSEMUX_JAR ?? resolve(clientDir, '../../ssemux-server/target/ssemux-server.jar');
+
+/** Polls `check` (sync or async) until it returns a truthy value; fails after `timeoutMs`. */
+export async function eventually(check, what, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Starts `java -jar <jar> --port=0` and resolves once it logs the port it listens on. */
+export async function startJavaServer() {
+  const child = spawn('java', ['-jar', jarPath, '--host=127.0.0.1', '--port=0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const url = await new Promise((resolvePort, reject) => {
+    const timer = setTimeout(() => reject(new Error(`ssemux server did not start:\n${log}`)), 30000);
+    const onData = (chunk) => {
+      log += chunk;
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
+      if (match) {
+        clearTimeout(timer);
+        resolvePort(match[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`ssemux server exited (${code}):\n${log}`)));
+  });
+  const api = async (path, init) => {
+    const response = await fetch(url + path, init);
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  return {
+    url,
+    /** `POST /api/sse/publish`; resolves to the event id */
+    publish: async (channel, type, data) =>
+      (await api('/api/sse/publish', { method: 'POST', body: JSON.stringify({ channel, type, data }) })).id,
+    /** `GET /api/sse/stats?user=` */
+    stats: (user) => api(`/api/sse/stats?user=${encodeURIComponent(user)}`),
+    /** open streams of `user` */
+    connections: async (user) => (await api(`/api/sse/stats?user=${encodeURIComponent(user)}`)).connectionsPerUser[user] ?? 0,
+    stop: () => stopChild(child),
+  };
+}
+
+function stopChild(child) {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    child.once('exit', done);
+    child.kill('SIGTERM');
+  });
+}
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript' };
+
+/**
+ * Serves test/browser/pages at /, src/ssemux.js as-is at /ssemux.js, and proxies /api (streams
+ * included) to `apiUrl`, so pages and API share one origin.
+ */
+export async function startStaticServer(apiUrl) {
+  const api = new URL(apiUrl);
+  const server = http.createServer(async (req, res) => {
+    if (req.url.startsWith('/api/')) return proxy(req, res, api);
+    const path = new URL(req.url, 'http://x').pathname;
+    const file = path === '/ssemux.js' ? join(srcDir, 'ssemux.js') : join(here, 'pages', path.replace(/^\/+/, ''));
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    stop: () => {
+      server.closeAllConnections();
+      return new Promise((r) => server.close(r));
+    },
+  };
+}
+
+function proxy(req, res, api) {
+  const upstream = http.request(
+    { host: api.hostname, port: api.port, path: req.url, method: req.method, headers: req.headers, agent: false },
+    (answer) => {
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  upstream.on('error', () => res.destroy());
+  res.on('close', () => upstream.destroy()); // the browser closed its stream: so does the server's
+  req.pipe(upstream);
+}
+
+/**
+ * Copies test/browser/app to a scratch folder inside clients/js (so `react` resolves from its
+ * node_modules and edits never touch the repository) and serves it with Vite, `/api` proxied.
+ */
+export async function startVite(apiUrl) {
+  const { createServer } = await import('vite');
+  const root = await mkdtemp(join(here, '.work-'));
+  await cp(join(here, 'app'), root, { recursive: true });
+  const server = await createServer({
+    configFile: false,
+    root,
+    logLevel: 'warn',
+    clearScreen: false,
+    resolve: {
+      alias: [
+        { find: /^@ssemux\/client$/, replacement: join(srcDir, 'ssemux.js') },
+        { find: /^@ssemux\/client\/react$/, replacement: join(srcDir, 'react.js') },
+      ],
+    },
+    // Bundled up front, so a late discovery does not reload the page (and reconnect) mid-test.
+    optimizeDeps: { include: ['react', 'react-dom/client'] },
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      strictPort: false,
+      fs: { allow: [clientDir] },
+      proxy: { '/api': { target: apiUrl, changeOrigin: true } },
+    },
+  });
+  await server.listen();
+  const { port } = server.httpServer.address();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    root,
+    stop: async () => {
+      await server.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Headless Debian chromium: never a downloaded browser. */
+export async function launchBrowser() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-quic',
+    ],
+  });
+}
+
+/** A user name no other test uses, so per-user stats are this test's alone. */
+export function uniqueUser(prefix) {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+}
