@@ -10,7 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The runnable ssemux server. Every option has an environment variable of the same meaning. */
 @Command(name = "ssemux", mixinStandardHelpOptions = true, version = "ssemux 0.1.0",
@@ -67,23 +70,40 @@ public final class Main implements Callable<Integer> {
             description = "Netty I/O threads; 0 means one per core. Env SSEMUX_IO_THREADS.")
     int ioThreads;
 
+    @Spec
+    CommandSpec spec;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
     @Override
     public Integer call() throws InterruptedException {
-        HubConfig config = new HubConfig(maxConnectionsPerUser, maxConnections, maxChannels,
-                Duration.ofMillis(Math.round(heartbeatSeconds * 1000)), Duration.ofMillis(retryMillis), historyEvents,
-                Duration.ofSeconds(historySeconds));
-        Hub hub = Hub.builder().config(config).listener(new ConnectionLog()).build();
-        SsemuxServer.Builder builder = SsemuxServer.builder(hub).host(host).port(port)
-                .maxBodyBytes(maxBodyBytes).outboundLimitBytes(outboundLimitBytes);
-        if (ioThreads > 0) {
-            builder.ioThreads(ioThreads);
+        HubConfig config;
+        SsemuxServer.Builder builder;
+        Hub hub;
+        try {
+            config = new HubConfig(maxConnectionsPerUser, maxConnections, maxChannels,
+                    Duration.ofMillis(Math.round(heartbeatSeconds * 1000)), Duration.ofMillis(retryMillis), historyEvents,
+                    Duration.ofSeconds(historySeconds));
+            hub = Hub.builder().config(config).listener(new ConnectionLog()).build();
+            builder = SsemuxServer.builder(hub).host(host).port(port)
+                    .maxBodyBytes(maxBodyBytes).outboundLimitBytes(outboundLimitBytes);
+            if (ioThreads > 0) {
+                builder.ioThreads(ioThreads);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid setting: " + e.getMessage());
         }
         StaticFiles.register(builder);
-        SsemuxServer server = builder.build().start();
+        SsemuxServer server;
+        try {
+            server = builder.build().start();
+        } catch (RuntimeException e) {
+            hub.close();
+            log.error("cannot listen on {}:{}: {}", host, port, e.getMessage());
+            return 1;
+        }
         log.warn("Users come from the development authenticator (?user= or X-User-Id, else the client address): "
                 + "any client can claim any user. Not for production.");
 

@@ -10,20 +10,28 @@ package io.ssemux.core.sse;
 @FunctionalInterface
 public interface SseListener {
 
-  /** An event was dispatched: a blank line ended an event that had at least one {@code data} field. */
-  void onEvent(SseMessage message);
+    /**
+     * An event was dispatched: a blank line ended an event that had at least one {@code data} field.
+     *
+     * @param message the event
+     */
+    void onEvent(SseMessage message);
 
-  /**
-   * A {@code retry} field set the reconnection time. Called as soon as the line is read, only when
-   * the value is one or more ASCII digits; a value beyond {@link Long#MAX_VALUE} is reported as
-   * {@code Long.MAX_VALUE}.
-   */
-  default void onRetry(long millis) {}
+    /**
+     * A {@code retry} field set the reconnection time. Called as soon as the line is read, only when
+     * the value is one or more ASCII digits; a value beyond {@link Long#MAX_VALUE} is reported as
+     * {@code Long.MAX_VALUE}.
+     *
+     * @param millis the new reconnection time in milliseconds
+     */
+    default void onRetry(long millis) {}
 
-  /**
-   * A comment line ({@code :} first) was read. The spec ignores comments; they are surfaced so that a
-   * client can notice heartbeats. {@code comment} is the text after the colon with one leading
-   * space removed if present, as for field values: {@code ": heartbeat"} gives {@code "heartbeat"}.
-   */
-  default void onComment(String comment) {}
+    /**
+     * A comment line ({@code :} first) was read. The spec ignores comments; they are surfaced so that a
+     * client can notice heartbeats. {@code comment} is the text after the colon with one leading
+     * space removed if present, as for field values: {@code ": heartbeat"} gives {@code "heartbeat"}.
+     *
+     * @param comment the comment text, decoded like field values
+     */
+    default void onComment(String comment) {}
 }

@@ -14,10 +14,16 @@ import java.util.Objects;
  */
 public record SseMessage(String type, String data, String lastEventId) {
 
-  /** Rejects {@code null} components. */
-  public SseMessage {
-    Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(data, "data");
-    Objects.requireNonNull(lastEventId, "lastEventId");
-  }
+    /**
+     * Rejects {@code null} components.
+     *
+     * @param type see {@link #type()}
+     * @param data see {@link #data()}
+     * @param lastEventId see {@link #lastEventId()}
+     */
+    public SseMessage {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(lastEventId, "lastEventId");
+    }
 }
