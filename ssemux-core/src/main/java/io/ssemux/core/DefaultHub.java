@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.LongAdder;
  * per-connection writes run on the executors, in parallel.
  */
 final class DefaultHub implements Hub {
-    private static final Frame HEARTBEAT = SseEncoder.comment("heartbeat");
+    private static final Frame HEARTBEAT_COMMENT = SseEncoder.comment("heartbeat");
+    private static final Frame HEARTBEAT_EVENT = SseEncoder.event(null, "heartbeat", "{}");
 
     private final HubConfig config;
     private final EventLog log;
@@ -123,9 +124,6 @@ final class DefaultHub implements Hub {
     @Override
     public Connection connect(ConnectRequest request, SseSink sink) {
         Set<String> channels = checkChannels(request.channels(), "channels");
-        if (channels.isEmpty()) {
-            throw SsemuxException.badRequest("channels: empty (expected: at least one channel, or 'all')");
-        }
         ConnectionState connection = new ConnectionState(this, newConnectionId(), request.user(), request.format(),
                 Set.copyOf(channels), sink, clock.instant(), config.historyMaxEvents() + 1024);
         List<ConnectionState> victims = new ArrayList<>();
@@ -317,7 +315,7 @@ final class DefaultHub implements Hub {
         }
         byExecutor.forEach((executor, connections) -> execute(executor, () -> {
             for (ConnectionState connection : connections) {
-                connection.heartbeat(HEARTBEAT);
+                connection.heartbeat(connection.format() == Format.PLAIN ? HEARTBEAT_COMMENT : HEARTBEAT_EVENT);
             }
         }));
         synchronized (lock) {

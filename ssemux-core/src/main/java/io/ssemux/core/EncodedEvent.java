@@ -35,9 +35,10 @@ public final class EncodedEvent {
         }
         Frame f = envelope;
         if (f == null) {
-            // Channel names need no JSON escaping: their grammar has no quote, backslash or control character.
-            String data = "{\"channel\":\"" + event.channel() + "\",\"data\":" + event.data() + "}";
-            f = SseEncoder.event(event.id(), event.type(), data);
+            // Names need no JSON escaping: their grammar has no quote, backslash or control character.
+            String data = "{\"channel\":\"" + event.channel() + "\",\"type\":\"" + event.type() + "\",\"data\":"
+                    + event.data() + "}";
+            f = SseEncoder.event(event.id(), null, data);
             envelope = f;
         }
         return f;

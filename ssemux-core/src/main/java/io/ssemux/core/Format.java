@@ -4,7 +4,12 @@ package io.ssemux.core;
 public enum Format {
     /** {@code data:} is the published JSON, unchanged: clients written for one endpoint work as they are. */
     PLAIN,
-    /** {@code data:} is {@code {"channel":…,"data":…}}, so a client can tell channels apart. */
+    /**
+     * Every event is an unnamed ({@code message}) event whose data is
+     * {@code {"channel":…,"type":…,"data":…}}: one listener gets all of them and can tell channels
+     * and types apart, which an {@code EventSource} cannot do for types it did not name in advance.
+     * Heartbeats are {@code heartbeat} events rather than comments, so a browser can see them.
+     */
     ENVELOPE;
 
     /** Parses {@code plain} or {@code envelope} (case-insensitive); {@code null} means {@link #PLAIN}. */

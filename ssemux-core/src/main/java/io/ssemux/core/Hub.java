@@ -38,7 +38,8 @@ public interface Hub extends AutoCloseable {
     /**
      * Registers a new stream and queues, on its sink, the {@code connected} event, then the replay
      * (or a {@code reset}) when {@code request} resumes, then live events. May evict the user's
-     * oldest stream.
+     * oldest stream. A request without channels opens a stream that carries only heartbeats until
+     * {@link #updateSubscriptions} adds some.
      *
      * @throws SsemuxException bad channels ({@code BAD_REQUEST}), the global cap or a closed hub ({@code UNAVAILABLE})
      */

@@ -14,7 +14,7 @@ public final class Names {
     /** The grammar, as said in error messages. */
     public static final String GRAMMAR = "[A-Za-z0-9_.:-]{1," + MAX_LENGTH + "}";
 
-    private static final String[] RESERVED_TYPES = {"connected", "evicted", "reset", "message"};
+    private static final String[] RESERVED_TYPES = {"connected", "evicted", "reset", "heartbeat", "message"};
 
     private Names() {}
 

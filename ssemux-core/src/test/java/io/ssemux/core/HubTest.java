@@ -96,7 +96,7 @@ class HubTest {
         String id = hub.publish("jobs", "job_completed", "{\"id\":1}").id();
 
         assertThat(sink.sent.get(1).toString()).isEqualTo(
-                "id: " + id + "\nevent: job_completed\ndata: {\"channel\":\"jobs\",\"data\":{\"id\":1}}\n\n");
+                "id: " + id + "\ndata: {\"channel\":\"jobs\",\"type\":\"job_completed\",\"data\":{\"id\":1}}\n\n");
     }
 
     @Test
@@ -281,6 +281,29 @@ class HubTest {
         assertThat(stats.slowConsumerDisconnects()).isEqualTo(1);
         assertThat(stats.eventsDropped()).isEqualTo(1);
         assertThat(stats.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void opensAStreamWithoutChannelsThatLaterSubscribes() {
+        Hub hub = hub();
+        RecordingSink sink = new RecordingSink();
+        Connection connection = hub.connect(new ConnectRequest("a", List.of(), Format.PLAIN, null, "127.0.0.1"), sink);
+        assertThat(hub.publish("jobs", "t", "{}").delivered()).isZero();
+
+        hub.updateSubscriptions("a", connection.id(), List.of("jobs"), List.of());
+
+        assertThat(hub.publish("jobs", "t", "{}").delivered()).isEqualTo(1);
+        assertThat(sink.text()).contains("\"channels\":[]");
+    }
+
+    @Test
+    void sendsHeartbeatEventsToEnvelopeStreamsSoBrowsersSeeThem() {
+        Hub hub = hub(Hub.builder().heartbeat(Duration.ofMillis(50)));
+        RecordingSink sink = new RecordingSink();
+        hub.connect(new ConnectRequest("a", List.of("jobs"), Format.ENVELOPE, null, "127.0.0.1"), sink);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.types().contains("heartbeat"));
+        assertThat(sink.text()).contains("event: heartbeat\ndata: {}\n\n").doesNotContain("\n: heartbeat");
     }
 
     @Test

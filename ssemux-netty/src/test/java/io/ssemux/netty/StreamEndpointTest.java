@@ -83,8 +83,8 @@ class StreamEndpointTest {
             server.publish("pending-changes", "changed", "{\"x\":[1,2]}");
 
             SseMessage message = stream.next();
-            assertThat(message.type()).isEqualTo("changed");
-            assertThat(message.data()).isEqualTo("{\"channel\":\"pending-changes\",\"data\":{\"x\":[1,2]}}");
+            assertThat(message.type()).isEqualTo("message");
+            assertThat(message.data()).isEqualTo("{\"channel\":\"pending-changes\",\"type\":\"changed\",\"data\":{\"x\":[1,2]}}");
         }
     }
 
@@ -94,6 +94,14 @@ class StreamEndpointTest {
             stream.connected();
             await().atMost(Duration.ofSeconds(10)).until(() -> stream.comments().size() >= 3);
             assertThat(stream.comments()).allMatch(c -> c.contains("heartbeat"));
+        }
+    }
+
+    @Test
+    void opensAStreamWithNoChannelsForAnEmptyChannelsParameter() {
+        try (TestStream stream = server.stream("a", "")) {
+            assertThat(stream.connected().get("channels")).isEmpty();
+            assertThat(server.publish("jobs", "t", "1").get("delivered").asInt()).isZero();
         }
     }
 

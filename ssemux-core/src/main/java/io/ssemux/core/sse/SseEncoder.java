@@ -12,7 +12,10 @@ import java.nio.charset.StandardCharsets;
 public final class SseEncoder {
     private SseEncoder() {}
 
-    /** {@code id:} (when not null), {@code event:}, {@code data:} lines and the blank line that dispatches. */
+    /**
+     * {@code id:} and {@code event:} (each when not null), {@code data:} lines and the blank line that
+     * dispatches. Without a type, clients dispatch the event as {@code message}.
+     */
     public static Frame event(String id, String type, String data) {
         return Frame.wrap(appendEvent(new StringBuilder(64 + data.length()), id, type, data)
                 .toString().getBytes(StandardCharsets.UTF_8));
@@ -23,7 +26,9 @@ public final class SseEncoder {
         if (id != null) {
             sb.append("id: ").append(checkSingleLine(id, "id")).append('\n');
         }
-        sb.append("event: ").append(checkSingleLine(type, "type")).append('\n');
+        if (type != null) {
+            sb.append("event: ").append(checkSingleLine(type, "type")).append('\n');
+        }
         appendData(sb, data);
         return sb.append('\n');
     }

@@ -19,6 +19,11 @@ class SseEncoderTest {
     }
 
     @Test
+    void omitsTheEventLineWhenTheTypeIsNull() {
+        assertThat(SseEncoder.event("3", null, "{}").toString()).isEqualTo("id: 3\ndata: {}\n\n");
+    }
+
+    @Test
     void splitsMultiLineDataOnLfCrAndCrlf() {
         assertThat(SseEncoder.event("1", "t", "{\n\"a\":1,\r\n\"b\":2\r}").toString())
                 .isEqualTo("id: 1\nevent: t\ndata: {\ndata: \"a\":1,\ndata: \"b\":2\ndata: }\n\n");

@@ -151,12 +151,16 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         stream.attach(connection);
     }
 
+    /** No {@code channels} parameter means {@code all}; an empty one means none (yet). */
     private List<String> channels(List<String> values) {
         if (values.isEmpty()) {
             return List.of("all");
         }
         List<String> channels = new ArrayList<>();
         for (String value : values) {
+            if (value.isBlank()) {
+                continue;
+            }
             for (String channel : value.split(",", -1)) {
                 channels.add(channel.trim());
             }
