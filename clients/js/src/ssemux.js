@@ -16,8 +16,8 @@
 /** Key of the client registry on `globalThis`, so a module evaluated again (HMR) reuses the connection. */
 const REGISTRY = Symbol.for('ssemux.client');
 
-/** Event types the server reserves for itself; they are never handed to subscribers. */
-const CONTROL_TYPES = ['connected', 'reset', 'evicted'];
+/** Event types the server reserves for itself: control events, never handed to subscribers. */
+const RESERVED_TYPES = ['connected', 'reset', 'evicted', 'message'];
 
 /** Channel names and event types: the server's grammar, checked early so a typo fails at the call. */
 const NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -104,7 +104,7 @@ export class SseMuxClient {
     return this.#state;
   }
 
-  /** Whether this tab holds the connection (always true without tab sharing). */
+  /** Whether this tab holds the connection (true without tab sharing, until `close()`). */
   get isLeader() {
     return this.#isLeader;
   }
@@ -289,7 +289,7 @@ export class SseMuxClient {
   }
 
   #listen(type) {
-    if (this.#listened.has(type) || CONTROL_TYPES.includes(type)) return;
+    if (this.#listened.has(type)) return;
     this.#listened.add(type);
     this.#source.addEventListener(type, (e) => this.#onEvent(e));
   }
@@ -504,6 +504,9 @@ function baseUrl(url) {
 function checkName(name, what) {
   if (typeof name !== 'string' || !NAME.test(name)) {
     throw new TypeError(`ssemux: invalid ${what} ${JSON.stringify(name)} (expected ${NAME.source})`);
+  }
+  if (what === 'type' && RESERVED_TYPES.includes(name)) {
+    throw new TypeError(`ssemux: type '${name}' is reserved for the server (use onState / onReset)`);
   }
   return name;
 }

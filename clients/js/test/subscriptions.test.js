@@ -93,6 +93,18 @@ test('changes made while a POST is in flight follow it in one more POST', async 
   assert.deepEqual(o.hub.posts[1].subscribe.sort(), ['c', 'e']);
 });
 
+test('channels subscribed while the stream is connecting are POSTed once it is open', async () => {
+  const client = single();
+  client.subscribe({ channels: ['a'], handler() {} });
+  await null; // the batch is flushed: the stream is created, not yet answered
+  assert.equal(client.state, 'connecting');
+  assert.equal(o.hub.sources.length, 1);
+  client.subscribe({ channels: ['b'], handler() {} });
+  await until(() => o.hub.posts.length === 1, 'POST after connected');
+  assert.equal(query(o.hub.sources[0]).channels, 'a');
+  assert.deepEqual(o.hub.posts[0].subscribe, ['b']);
+});
+
 test('POSTs carry the connection id, the params and the headers', async () => {
   const client = single({ params: { user: 'bob' }, headers: { 'X-User-Id': 'bob' } });
   client.subscribe({ channels: ['a'], handler() {} });
@@ -162,5 +174,6 @@ test('invalid names and missing handlers fail at the call', () => {
   assert.throws(() => client.subscribe({ channels: ['a b'], handler() {} }), /invalid channel/);
   assert.throws(() => client.subscribe({ channels: [], handler() {} }), /at least one channel/);
   assert.throws(() => client.subscribe({ channels: ['a'], type: 'x\n', handler() {} }), /invalid type/);
+  assert.throws(() => client.subscribe({ channels: ['a'], type: 'reset', handler() {} }), /reserved/);
   assert.throws(() => client.subscribe({ channels: ['a'] }), /handler/);
 });

@@ -4,7 +4,7 @@
  * Debian chromium driven by playwright-core. Every server listens on 127.0.0.1 on a free port.
  */
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -152,7 +152,30 @@ export async function startVite(apiUrl) {
   const { port } = server.httpServer.address();
   return {
     url: `http://127.0.0.1:${port}`,
-    root,
+    /**
+     * Writes `content` to the app's file `name` and resolves once Vite's watcher saw the change.
+     * Its watcher (chokidar) drops a file's changes within 50 ms of the previous one, quicker than
+     * any person edits: a write it did not report within a second is made again.
+     */
+    edit: async (name, content) => {
+      const file = join(root, name);
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const seen = new Promise((done) => {
+          const timer = setTimeout(() => finish(false), 1000);
+          const onChange = (path) => path === file && finish(true);
+          function finish(result) {
+            clearTimeout(timer);
+            server.watcher.off('change', onChange);
+            done(result);
+          }
+          server.watcher.on('change', onChange);
+        });
+        await writeFile(file, content);
+        if (await seen) return;
+      }
+      throw new Error(`Vite did not see ${name} change`);
+    },
+    read: (name) => readFile(join(root, name), 'utf8'),
     stop: async () => {
       await server.close();
       await rm(root, { recursive: true, force: true });
