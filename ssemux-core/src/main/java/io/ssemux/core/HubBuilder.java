@@ -5,55 +5,70 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Builds a {@link Hub}. Not thread-safe; each {@link #build()} makes a new hub. */
+/** Builds a {@link Hub}; values are checked by {@link HubConfig} at {@link #build()}. Not thread-safe. */
 public final class HubBuilder {
-    private HubConfig config = HubConfig.defaults();
+    private int maxConnectionsPerUser;
+    private int maxConnections;
+    private int maxChannels;
+    private Duration heartbeat;
+    private Duration retry;
+    private int historyMaxEvents;
+    private Duration historyMaxAge;
     private EventLog eventLog;
     private HubListener listener = new HubListener() {};
     private Clock clock = Clock.systemUTC();
 
-    HubBuilder() {}
+    HubBuilder() {
+        config(HubConfig.defaults());
+    }
 
+    /** A user's stream beyond this evicts that user's oldest (default 6). */
     public HubBuilder maxConnectionsPerUser(int n) {
-        config = new HubConfig(n, config.maxConnections(), config.maxChannels(), config.heartbeat(), config.retry(),
-                config.historyMaxEvents(), config.historyMaxAge());
+        this.maxConnectionsPerUser = n;
         return this;
     }
 
+    /** Streams in all; beyond, new ones are refused with 503 (default 10,000). */
     public HubBuilder maxConnections(int n) {
-        config = new HubConfig(config.maxConnectionsPerUser(), n, config.maxChannels(), config.heartbeat(), config.retry(),
-                config.historyMaxEvents(), config.historyMaxAge());
+        this.maxConnections = n;
         return this;
     }
 
+    /** Channels in one request and on one stream (default 64). */
     public HubBuilder maxChannels(int n) {
-        config = new HubConfig(config.maxConnectionsPerUser(), config.maxConnections(), n, config.heartbeat(), config.retry(),
-                config.historyMaxEvents(), config.historyMaxAge());
+        this.maxChannels = n;
         return this;
     }
 
+    /** Interval of the heartbeat on every stream (default 30 s). */
     public HubBuilder heartbeat(Duration interval) {
-        config = new HubConfig(config.maxConnectionsPerUser(), config.maxConnections(), config.maxChannels(), interval,
-                config.retry(), config.historyMaxEvents(), config.historyMaxAge());
+        this.heartbeat = interval;
         return this;
     }
 
+    /** Reconnection delay sent to clients (default 3 s). */
     public HubBuilder retry(Duration delay) {
-        config = new HubConfig(config.maxConnectionsPerUser(), config.maxConnections(), config.maxChannels(),
-                config.heartbeat(), delay, config.historyMaxEvents(), config.historyMaxAge());
+        this.retry = delay;
         return this;
     }
 
-    /** Bounds of the default in-memory history; ignored when an {@link #eventLog} is given. */
+    /** Bounds of the default in-memory history (default 10,000 events, 5 minutes); ignored with an {@link #eventLog}. */
     public HubBuilder history(int maxEvents, Duration maxAge) {
-        config = new HubConfig(config.maxConnectionsPerUser(), config.maxConnections(), config.maxChannels(),
-                config.heartbeat(), config.retry(), maxEvents, maxAge);
+        this.historyMaxEvents = maxEvents;
+        this.historyMaxAge = maxAge;
         return this;
     }
 
-    /** All settings at once. */
+    /** All limits and timings at once. */
     public HubBuilder config(HubConfig config) {
-        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(config, "config");
+        this.maxConnectionsPerUser = config.maxConnectionsPerUser();
+        this.maxConnections = config.maxConnections();
+        this.maxChannels = config.maxChannels();
+        this.heartbeat = config.heartbeat();
+        this.retry = config.retry();
+        this.historyMaxEvents = config.historyMaxEvents();
+        this.historyMaxAge = config.historyMaxAge();
         return this;
     }
 
@@ -63,6 +78,7 @@ public final class HubBuilder {
         return this;
     }
 
+    /** Told of every stream opened and closed (default: none). */
     public HubBuilder listener(HubListener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
         return this;
@@ -74,7 +90,10 @@ public final class HubBuilder {
         return this;
     }
 
+    /** A new hub, with its own heartbeat timer: close it when done. */
     public Hub build() {
+        HubConfig config = new HubConfig(maxConnectionsPerUser, maxConnections, maxChannels, heartbeat, retry,
+                historyMaxEvents, historyMaxAge);
         EventLog log = eventLog != null ? eventLog
                 : EventLog.inMemory(config.historyMaxEvents(), config.historyMaxAge(), clock);
         return new DefaultHub(config, log, listener, clock);

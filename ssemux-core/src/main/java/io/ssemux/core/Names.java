@@ -80,8 +80,11 @@ public final class Names {
                 || c == '_' || c == '.' || c == ':' || c == '-';
     }
 
-    /** Quotes a value for an error message, escaping control characters so the message stays one line. */
-    static String quote(String value) {
+    /**
+     * Quotes a value for an error message: shortened past 64 characters, control characters escaped
+     * so the message stays one line whatever the input was.
+     */
+    public static String quote(String value) {
         if (value == null) {
             return "null";
         }

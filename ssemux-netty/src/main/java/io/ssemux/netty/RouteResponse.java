@@ -1,6 +1,7 @@
 package io.ssemux.netty;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -33,7 +34,7 @@ public record RouteResponse(int status, String contentType, byte[] body, Map<Str
 
     /** The same answer with one more header. */
     public RouteResponse withHeader(String name, String value) {
-        java.util.Map<String, String> more = new java.util.HashMap<>(headers);
+        Map<String, String> more = new HashMap<>(headers);
         more.put(name, value);
         return new RouteResponse(status, contentType, body, more);
     }

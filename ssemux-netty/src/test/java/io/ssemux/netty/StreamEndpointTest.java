@@ -8,7 +8,6 @@ import io.ssemux.core.sse.SseMessage;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,18 +34,16 @@ class StreamEndpointTest {
 
     @Test
     void sendsExactlyTheBytesOfDocsProtocolOnTheWire() throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.getOutputStream().write(("GET /api/sse/stream?channels=jobs&user=bob HTTP/1.1\r\nHost: x\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+        try (Socket socket = RawStream.open(server.port(), "/api/sse/stream?channels=jobs&user=bob")) {
             InputStream in = socket.getInputStream();
-            String head = readUntil(in, "event: connected\ndata: ");
+            String head = RawStream.readUntil(in, "event: connected\ndata: ");
             assertThat(head).startsWith("HTTP/1.1 200 OK\r\n").contains("transfer-encoding: chunked\r\n")
                     .containsPattern("\r\n\r\n[0-9a-f]+\r\nretry: 3000\nevent: connected\ndata: $");
-            readUntil(in, "}\n\n\r\n");
+            RawStream.readUntil(in, "}\n\n\r\n");
             String id = server.publish("jobs", "job_completed", "{\"id\":42}").get("id").asText();
 
             String expected = "id: " + id + "\nevent: job_completed\ndata: {\"id\":42}\n\n";
-            String chunk = readUntil(in, expected + "\r\n");
+            String chunk = RawStream.readUntil(in, expected + "\r\n");
             assertThat(chunk).endsWith(Integer.toHexString(expected.length()) + "\r\n" + expected + "\r\n");
         }
     }
@@ -129,17 +126,5 @@ class StreamEndpointTest {
         HttpResponse<String> response = server.get("/api/sse/stream?user=a&format=xml");
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("expected: plain or envelope");
-    }
-
-    private static String readUntil(InputStream in, String marker) throws Exception {
-        StringBuilder sb = new StringBuilder();
-        while (sb.indexOf(marker) < 0) {
-            int b = in.read();
-            if (b < 0) {
-                throw new AssertionError("stream ended before " + marker + " in: " + sb);
-            }
-            sb.append((char) b);
-        }
-        return sb.toString();
     }
 }

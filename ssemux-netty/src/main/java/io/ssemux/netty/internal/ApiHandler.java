@@ -2,7 +2,6 @@ package io.ssemux.netty.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -22,6 +21,7 @@ import io.ssemux.core.Connection;
 import io.ssemux.core.Format;
 import io.ssemux.core.Hub;
 import io.ssemux.core.HubStats;
+import io.ssemux.core.Names;
 import io.ssemux.core.PublishResult;
 import io.ssemux.core.SsemuxException;
 import io.ssemux.netty.RouteHandler;
@@ -246,7 +246,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void route(ChannelHandlerContext ctx, NettyRequest req) throws Exception {
         RouteHandler handler = findRoute(req.path());
         if (handler == null) {
-            throw SsemuxException.notFound("path " + quote(req.path()) + ": no such endpoint");
+            throw SsemuxException.notFound("path " + Names.quote(req.path()) + ": no such endpoint");
         }
         RouteResponse answer = handler.handle(req);
         FullHttpResponse response = Responses.bytes(HttpResponseStatus.valueOf(answer.status()), answer.contentType(), answer.body());
@@ -296,7 +296,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!fields.contains(name)) {
-                throw SsemuxException.badRequest("field " + quote(name) + ": unknown (expected: " + String.join(", ", new TreeSet<>(fields)) + ")");
+                throw SsemuxException.badRequest("field " + Names.quote(name) + ": unknown (expected: " + String.join(", ", new TreeSet<>(fields)) + ")");
             }
         }
         return body;
@@ -329,13 +329,6 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             values.add(element.asText());
         }
         return values;
-    }
-
-    private static String quote(String value) {
-        ObjectNode holder = Responses.JSON.createObjectNode();
-        holder.put("v", value.length() > 64 ? value.substring(0, 64) + "…" : value);
-        String json = holder.toString();
-        return "'" + json.substring(6, json.length() - 2) + "'";
     }
 
     private static void respond(ChannelHandlerContext ctx, FullHttpResponse response) {
