@@ -7,6 +7,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.cors.CorsConfig;
+import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.ssemux.core.Hub;
 import io.ssemux.core.spi.Authenticator;
@@ -14,7 +17,9 @@ import io.ssemux.netty.internal.ServerConfig;
 import io.ssemux.netty.internal.ServerInitializer;
 import io.ssemux.netty.internal.Transport;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +55,7 @@ public final class SsemuxServer implements AutoCloseable {
 
     private SsemuxServer(Builder builder) {
         this.config = new ServerConfig(builder.hub, builder.authenticator, builder.maxBodyBytes, builder.outboundLimitBytes,
-                Map.copyOf(builder.routes));
+                Map.copyOf(builder.routes), cors(builder.allowedOrigins));
         this.host = builder.host;
         this.port = builder.port;
         this.ioThreads = builder.ioThreads;
@@ -58,6 +63,20 @@ public final class SsemuxServer implements AutoCloseable {
 
     public static Builder builder(Hub hub) {
         return new Builder(hub);
+    }
+
+    /** Netty's CORS settings for the allowed origins, or null when there are none. */
+    private static CorsConfig cors(List<String> origins) {
+        if (origins.isEmpty()) {
+            return null;
+        }
+        CorsConfigBuilder cors = origins.contains("*")
+                ? CorsConfigBuilder.forAnyOrigin()
+                : CorsConfigBuilder.forOrigins(origins.toArray(String[]::new)).allowCredentials();
+        return cors.allowedRequestMethods(HttpMethod.GET, HttpMethod.POST)
+                .allowedRequestHeaders("Content-Type", "Last-Event-ID", "X-User-Id", "Authorization")
+                .maxAge(600)
+                .build();
     }
 
     /** Binds and starts serving; returns when the port is bound. */
@@ -126,6 +145,7 @@ public final class SsemuxServer implements AutoCloseable {
         private int maxBodyBytes = 64 * 1024;
         private int outboundLimitBytes = 256 * 1024;
         private final Map<String, RouteHandler> routes = new LinkedHashMap<>();
+        private final List<String> allowedOrigins = new ArrayList<>();
 
         private Builder(Hub hub) {
             this.hub = Objects.requireNonNull(hub, "hub");
@@ -189,6 +209,24 @@ public final class SsemuxServer implements AutoCloseable {
                 throw new IllegalArgumentException("path: '" + path + "' (expected: starting with /)");
             }
             routes.put(path, Objects.requireNonNull(handler, "handler"));
+            return this;
+        }
+
+        /**
+         * Origins whose pages may read the server's answers from another origin (CORS), such as
+         * {@code http://localhost:5173}; {@code *} allows any origin, without cookies. Default: none,
+         * so only pages of the server's own origin may (put both behind one origin when you can).
+         * Like any CORS setting this protects what a page can read, not who may send requests:
+         * authenticate with a header token, which a foreign page cannot attach.
+         */
+        public Builder allowedOrigins(List<String> origins) {
+            for (String origin : origins) {
+                if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
+                    throw new IllegalArgumentException("origin: '" + origin + "' (expected: scheme://host[:port], or *)");
+                }
+            }
+            allowedOrigins.clear();
+            allowedOrigins.addAll(origins);
             return this;
         }
 

@@ -4,6 +4,8 @@ import io.ssemux.core.Hub;
 import io.ssemux.core.HubConfig;
 import io.ssemux.netty.SsemuxServer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -66,6 +68,10 @@ public final class Main implements Callable<Integer> {
             description = "Bytes queued for one stream before it is cut as a slow consumer. Env SSEMUX_OUTBOUND_LIMIT_BYTES.")
     int outboundLimitBytes;
 
+    @Option(names = "--cors-origin", split = ",", defaultValue = "${env:SSEMUX_CORS_ORIGINS}",
+            description = "An origin whose pages may read the API from another origin (repeatable or comma-separated; * for any). Env SSEMUX_CORS_ORIGINS.")
+    List<String> corsOrigins = new ArrayList<>();
+
     @Option(names = "--io-threads", defaultValue = "${env:SSEMUX_IO_THREADS:-0}",
             description = "Netty I/O threads; 0 means one per core. Env SSEMUX_IO_THREADS.")
     int ioThreads;
@@ -88,7 +94,8 @@ public final class Main implements Callable<Integer> {
                     Duration.ofSeconds(historySeconds));
             hub = Hub.builder().config(config).listener(new ConnectionLog()).build();
             builder = SsemuxServer.builder(hub).host(host).port(port)
-                    .maxBodyBytes(maxBodyBytes).outboundLimitBytes(outboundLimitBytes);
+                    .maxBodyBytes(maxBodyBytes).outboundLimitBytes(outboundLimitBytes)
+                    .allowedOrigins(corsOrigins == null ? List.of() : corsOrigins);
             if (ioThreads > 0) {
                 builder.ioThreads(ioThreads);
             }

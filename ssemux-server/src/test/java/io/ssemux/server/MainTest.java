@@ -19,7 +19,7 @@ class MainTest {
             assertThat(help.awaitExit(EXIT_BOUND)).isZero();
             assertThat(help.output()).contains("--port", "SSEMUX_PORT", "--host", "SSEMUX_HOST", "--heartbeat-seconds",
                     "--max-connections-per-user", "--max-connections", "--max-channels", "--history-events",
-                    "--history-seconds", "--max-body-bytes", "--outbound-limit-bytes", "--io-threads");
+                    "--history-seconds", "--max-body-bytes", "--outbound-limit-bytes", "--cors-origin", "--io-threads");
         }
     }
 

@@ -146,6 +146,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ChannelPipeline p = ctx.pipeline();
         p.remove(Handlers.BODY);
         p.remove(Handlers.KEEP_ALIVE);
+        if (p.get(Handlers.CORS) != null) {
+            p.remove(Handlers.CORS);
+        }
         p.remove(Handlers.HTTP);
         p.replace(this, Handlers.STREAM, stream);
         stream.attach(connection);

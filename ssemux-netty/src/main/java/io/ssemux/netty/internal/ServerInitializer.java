@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.cors.CorsHandler;
 
 /**
  * The pipeline of a new connection: HTTP codec, keep-alive, body aggregation with a JSON 413, and
@@ -14,6 +15,7 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
  * <pre>
  * p.addLast("http", new HttpServerCodec());
  * p.addLast("keepAlive", new HttpServerKeepAliveHandler());
+ * p.addLast("cors", new CorsHandler(cors));     // only when origins are allowed
  * p.addLast("body", new BodyAggregator(maxBodyBytes));
  * p.addLast("api", apiHandler);   // shared, stateless
  * </pre>
@@ -35,6 +37,9 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         ChannelPipeline p = channel.pipeline();
         p.addLast(Handlers.HTTP, new HttpServerCodec(4096, 8192, 8192));
         p.addLast(Handlers.KEEP_ALIVE, new HttpServerKeepAliveHandler());
+        if (config.cors() != null) {
+            p.addLast(Handlers.CORS, new CorsHandler(config.cors()));
+        }
         p.addLast(Handlers.BODY, new BodyAggregator(config.maxBodyBytes()));
         p.addLast(Handlers.API, api);
     }
