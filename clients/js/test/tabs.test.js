@@ -53,6 +53,16 @@ test('a follower that subscribes or unsubscribes changes the live connection, no
   assert.equal(o.hub.sources.length, 1);
 });
 
+test('a follower subscribed without a type gets, relayed, a type no tab named', async () => {
+  const { tabs } = await threeTabs();
+  const everything = record(tabs[2], { channels: ['news'] });
+  await settle();
+  const id = o.hub.publish('news', 'surprise', { n: 9 });
+  await until(() => everything.received.length === 1, 'relayed');
+  assert.deepEqual(everything.received, [[{ n: 9 }, { type: 'surprise', channel: 'news', id }]]);
+  assert.equal(o.hub.sources.length, 1);
+});
+
 test('a closed follower tab has its channels dropped', async () => {
   const { tabs } = await threeTabs();
   tabs[2].close();
