@@ -20,6 +20,13 @@
 /** Key of the client registry on `globalThis`, so a module evaluated again (HMR) reuses the connection. */
 const REGISTRY = Symbol.for('ssemux.client');
 
+/**
+ * Part of the tab group's name: tabs running different versions of this file (one reloaded after
+ * a deploy, one not) must not share a connection, as their relay messages and the stream format
+ * they expect may differ. Bump it with any such change.
+ */
+const GROUP_VERSION = 'v2';
+
 /** Event types the server reserves for itself: control events, never handed to subscribers. */
 const RESERVED_TYPES = ['connected', 'reset', 'evicted', 'heartbeat', 'message'];
 
@@ -102,7 +109,7 @@ export class SseMuxClient {
     };
     const { locks, BroadcastChannel } = this.#env;
     if (options.shareTabs !== false && locks && BroadcastChannel) {
-      this.#joinTabs(`ssemux:${this.#url}?${new URLSearchParams(this.#params)}`);
+      this.#joinTabs(`ssemux:${GROUP_VERSION}:${this.#url}?${new URLSearchParams(this.#params)}`);
     } else {
       this.#isLeader = true;
     }

@@ -156,6 +156,19 @@ test('without BroadcastChannel each tab has its own connection and takes no lock
   assert.equal(o.hub.sources.filter((s) => s.readyState === FakeEventSource.OPEN).length, 2);
 });
 
+test('a tab of the previous client version (other wire format) does not lead this version\'s tabs', async () => {
+  o = origin();
+  // The first client named its group 'ssemux:<url>?<params>'; an old tab holds its leader lock.
+  o.locks.request('ssemux:?', () => new Promise(() => {}));
+  await settle();
+  assert.ok(o.locks.isHeld('ssemux:?'));
+  const tab = o.tab();
+  tab.subscribe({ channels: ['a'], handler() {} });
+  await until(() => tab.state === 'open', 'open');
+  assert.ok(tab.isLeader);
+  assert.equal(o.hub.sources.length, 1);
+});
+
 test('tabs of different users do not share a connection', async () => {
   o = origin();
   const alice = o.tab({ params: { user: 'alice' } });
