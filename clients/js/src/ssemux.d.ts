@@ -16,7 +16,7 @@ export type SseHandler<T = any> = (data: T, meta: SseEventMeta) => void;
 export interface SseSubscription<T = any> {
   /** one channel or several; `all` means every channel */
   channels: string | readonly string[];
-  /** the event type to receive; every type when omitted (see {@link SseMuxOptions.types}) */
+  /** the event type to receive; every type of the channels when omitted, named anywhere or not */
   type?: string;
   handler: SseHandler<T>;
 }
@@ -38,8 +38,12 @@ export interface SseMuxOptions {
   withCredentials?: boolean;
   /** reconnect delay: uniform in [floorMs, min(capMs, floorMs * 2^(attempt+1))]; defaults 1000 and 30000 */
   backoff?: { floorMs?: number; capMs?: number };
-  /** event types delivered to subscribers that give no `type`, besides the types other subscribers name */
-  types?: readonly string[];
+  /**
+   * a stream that delivers no event at all (the server's `heartbeat` events included) for this
+   * many times the `heartbeatSeconds` of its `connected` event is taken for dead: it is closed and
+   * reopened with backoff and `lastEventId`. Default 3; 0 turns the check off.
+   */
+  deadAfterHeartbeats?: number;
   /** false: one connection per tab; default true (one per browser, where Web Locks and BroadcastChannel exist) */
   shareTabs?: boolean;
   /** replaces browser globals, for tests and other runtimes */
@@ -49,6 +53,10 @@ export interface SseMuxOptions {
     BroadcastChannel?: { new (name: string): BroadcastChannel };
     locks?: LockManager;
     random?: () => number;
+    /** the client's timers and clock (reconnect, retried POSTs, the dead-stream check) */
+    setTimeout?: (callback: () => void, ms: number) => unknown;
+    clearTimeout?: (id: any) => void;
+    now?: () => number;
   };
 }
 

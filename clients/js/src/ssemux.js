@@ -7,8 +7,12 @@
  *   live connection through `POST /api/sse/subscriptions` (no reconnect on mount/unmount).
  * - Tabs of one origin elect a leader with Web Locks; only the leader holds the EventSource and
  *   relays events to the other tabs over BroadcastChannel.
+ * - The stream uses `format=envelope`: every published event arrives as an unnamed (`message`)
+ *   event whose data says its channel and type, so one listener gets every type.
  * - The browser's own EventSource retry is replaced by exponential backoff with full jitter and
  *   an explicit `lastEventId`, so a reconnect (or a new leader) resumes without losing events.
+ * - A stream that stays silent (not even a `heartbeat` event) for a few heartbeat intervals is
+ *   taken for dead and replaced the same way.
  *
  * See README.md for usage and docs/PROTOCOL.md (repository root) for the wire contract.
  */
@@ -16,8 +20,15 @@
 /** Key of the client registry on `globalThis`, so a module evaluated again (HMR) reuses the connection. */
 const REGISTRY = Symbol.for('ssemux.client');
 
+/**
+ * Part of the tab group's name: tabs running different versions of this file (one reloaded after
+ * a deploy, one not) must not share a connection, as their relay messages and the stream format
+ * they expect may differ. Bump it with any such change.
+ */
+const GROUP_VERSION = 'v2';
+
 /** Event types the server reserves for itself: control events, never handed to subscribers. */
-const RESERVED_TYPES = ['connected', 'reset', 'evicted', 'message'];
+const RESERVED_TYPES = ['connected', 'reset', 'evicted', 'heartbeat', 'message'];
 
 /** Channel names and event types: the server's grammar, checked early so a typo fails at the call. */
 const NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -70,11 +81,12 @@ export class SseMuxClient {
    * @param {Record<string, string>} [options.headers] headers added to fetch calls
    * @param {boolean} [options.withCredentials] send cookies cross-origin
    * @param {{floorMs?: number, capMs?: number}} [options.backoff] reconnect delays (1000 / 30000)
-   * @param {string[]} [options.types] event types delivered to subscribers that give no `type`
-   *   (EventSource only reports event types it listens to by name)
+   * @param {number} [options.deadAfterHeartbeats] a stream with no event at all (heartbeats
+   *   included) for this many heartbeat intervals is closed and reopened (default 3; 0: never)
    * @param {boolean} [options.shareTabs] false: one connection per tab (default true)
    * @param {object} [options.env] replaces browser globals (`EventSource`, `fetch`,
-   *   `BroadcastChannel`, `locks`, `random`): for tests and other runtimes
+   *   `BroadcastChannel`, `locks`, `random`, `setTimeout`, `clearTimeout`, `now`): for tests and
+   *   other runtimes
    */
   constructor(options = {}) {
     this.#url = baseUrl(options.url);
@@ -82,18 +94,22 @@ export class SseMuxClient {
     this.#headers = { ...options.headers };
     this.#withCredentials = Boolean(options.withCredentials);
     this.#backoff = { floorMs: 1000, capMs: 30000, ...options.backoff };
-    this.#wildcardTypes = [...(options.types ?? [])].map((t) => checkName(t, 'type'));
+    this.#deadAfterHeartbeats = options.deadAfterHeartbeats ?? 3;
     this.#env = {
       EventSource: globalThis.EventSource,
       fetch: globalThis.fetch?.bind(globalThis),
       BroadcastChannel: globalThis.BroadcastChannel,
       locks: globalThis.navigator?.locks,
       random: Math.random,
+      // Looked up on each call, so a test that replaces the global sees every timer.
+      setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+      clearTimeout: (id) => globalThis.clearTimeout(id),
+      now: () => Date.now(),
       ...options.env,
     };
     const { locks, BroadcastChannel } = this.#env;
     if (options.shareTabs !== false && locks && BroadcastChannel) {
-      this.#joinTabs(`ssemux:${this.#url}?${new URLSearchParams(this.#params)}`);
+      this.#joinTabs(`ssemux:${GROUP_VERSION}:${this.#url}?${new URLSearchParams(this.#params)}`);
     } else {
       this.#isLeader = true;
     }
@@ -110,8 +126,9 @@ export class SseMuxClient {
   }
 
   /**
-   * Receives the events of `type` (every type when omitted) on any of `channels`. Changes are
-   * batched in a microtask and applied to the live connection; the first subscription opens it.
+   * Receives the events of `type` (every type, named anywhere or not, when omitted) on any of
+   * `channels`. Changes are batched in a microtask and applied to the live connection; the first
+   * subscription opens it.
    *
    * @param {{channels: string[] | string, type?: string,
    *   handler: (data: unknown, meta: {type: string, channel: string, id: string}) => void}} subscription
@@ -124,13 +141,13 @@ export class SseMuxClient {
     if (typeof handler !== 'function') throw new TypeError('ssemux: handler must be a function');
     const sub = { channels: new Set(list), type, handler };
     this.#subs.add(sub);
-    this.#count(list, type, +1);
+    this.#count(list, +1);
     let active = true;
     return () => {
       if (!active) return;
       active = false;
       this.#subs.delete(sub);
-      this.#count(list, type, -1);
+      this.#count(list, -1);
     };
   }
 
@@ -152,8 +169,8 @@ export class SseMuxClient {
     if (this.#closed) return;
     this.#closed = true;
     this.#dropStream();
-    clearTimeout(this.#retryTimer);
-    clearTimeout(this.#postRetryTimer);
+    this.#env.clearTimeout(this.#retryTimer);
+    this.#env.clearTimeout(this.#postRetryTimer);
     this.#abort?.abort();
     this.#releaseLocks?.();
     this.#bus?.close();
@@ -170,15 +187,13 @@ export class SseMuxClient {
   #headers;
   #withCredentials;
   #backoff;
-  #wildcardTypes;
+  #deadAfterHeartbeats;
   #env;
 
   // ---- this tab's subscribers ----------------------------------------------------------------
   #subs = new Set();
   /** channel -> number of subscriptions of this tab naming it */
   #channelRefs = new Map();
-  /** type -> number of subscriptions of this tab naming it ('' for "every type") */
-  #typeRefs = new Map();
   #flushQueued = false;
 
   // ---- state ---------------------------------------------------------------------------------
@@ -194,14 +209,13 @@ export class SseMuxClient {
   #tabId = randomId();
   #bus = null;
   #lockName = '';
-  /** other tabs: tabId -> {channels: string[], types: string[]} */
+  /** other tabs: tabId -> {channels: string[]} */
   #peers = new Map();
   #abort = null;
   #releaseLocks = null;
 
   // ---- the connection (leader only) ----------------------------------------------------------
   #source = null;
-  #listened = new Set();
   #connectionId = null;
   /** channels the server has for the live connection, as it last told us */
   #serverChannels = null;
@@ -210,10 +224,14 @@ export class SseMuxClient {
   #retryTimer = undefined;
   #postRetryTimer = undefined;
   #postAttempt = 0;
+  /** `now()` when the stream last delivered anything (an event, a heartbeat, a control event) */
+  #lastActivity = 0;
+  /** checks for a silent stream; ms of silence that mean dead (0: no check) */
+  #watchdog = undefined;
+  #deadAfterMs = 0;
 
-  #count(channels, type, delta) {
+  #count(channels, delta) {
     for (const c of channels) bump(this.#channelRefs, c, delta);
-    bump(this.#typeRefs, type ?? '', delta);
     if (!this.#flushQueued) {
       this.#flushQueued = true;
       queueMicrotask(() => {
@@ -230,25 +248,14 @@ export class SseMuxClient {
     if (this.#isLeader) this.#sync();
   }
 
-  /** The channels and event types this tab needs. */
-  #ownWants() {
-    const types = [...this.#typeRefs.keys()];
-    return {
-      channels: [...this.#channelRefs.keys()],
-      types: types.includes('') ? [...new Set([...types.filter(Boolean), ...this.#wildcardTypes])] : types,
-    };
-  }
-
-  /** The union over every tab of the group. */
-  #wanted() {
-    const own = this.#ownWants();
-    const channels = new Set(own.channels);
-    const types = new Set(own.types);
-    for (const peer of this.#peers.values()) {
-      peer.channels.forEach((c) => channels.add(c));
-      peer.types.forEach((t) => types.add(t));
-    }
-    return { channels, types };
+  /**
+   * The channels of every tab of the group. Types play no part: the envelope stream carries
+   * every type of a channel, and each tab filters for its own subscribers.
+   */
+  #wantedChannels() {
+    const channels = new Set(this.#channelRefs.keys());
+    for (const peer of this.#peers.values()) peer.channels.forEach((c) => channels.add(c));
+    return channels;
   }
 
   // ---- the connection ------------------------------------------------------------------------
@@ -256,22 +263,22 @@ export class SseMuxClient {
   /** Leader: brings the connection in line with what the group wants. */
   #sync() {
     if (this.#closed || this.#state === 'evicted' || this.#retryTimer !== undefined) return;
-    const wanted = this.#wanted();
+    const wanted = this.#wantedChannels();
     if (!this.#source) {
-      if (wanted.channels.size > 0) this.#connect(wanted);
+      // Lazily: a page with nothing subscribed holds no connection (nor a slot of the user's cap).
+      if (wanted.size > 0) this.#connect(wanted);
       return;
     }
-    for (const type of wanted.types) this.#listen(type);
     if (this.#connectionId && this.#serverChannels && !this.#posting) {
-      const subscribe = [...wanted.channels].filter((c) => !this.#serverChannels.has(c));
-      const unsubscribe = [...this.#serverChannels].filter((c) => !wanted.channels.has(c));
+      const subscribe = [...wanted].filter((c) => !this.#serverChannels.has(c));
+      const unsubscribe = [...this.#serverChannels].filter((c) => !wanted.has(c));
       if (subscribe.length || unsubscribe.length) this.#post(subscribe, unsubscribe);
     }
   }
 
-  #connect(wanted) {
+  #connect(channels) {
     const query = new URLSearchParams(this.#params);
-    query.set('channels', [...wanted.channels].join(','));
+    query.set('channels', [...channels].join(','));
     query.set('format', 'envelope');
     if (this.#lastEventId !== null) query.set('lastEventId', this.#lastEventId);
     this.#setState(this.#state === 'open' || this.#state === 'reconnecting' ? 'reconnecting' : 'connecting');
@@ -279,19 +286,19 @@ export class SseMuxClient {
       withCredentials: this.#withCredentials,
     });
     this.#source = source;
-    this.#listened = new Set();
-    source.addEventListener('connected', (e) => this.#onConnected(e));
-    source.addEventListener('reset', (e) => this.#onReset(e));
-    source.addEventListener('evicted', () => this.#onEvicted());
+    const on = (type, listener) =>
+      source.addEventListener(type, (e) => {
+        this.#lastActivity = this.#env.now();
+        listener(e);
+      });
+    on('connected', (e) => this.#onConnected(e));
+    // Every published event: unnamed in the envelope format, its type is in its data.
+    on('message', (e) => this.#onEvent(e));
+    on('heartbeat', () => {}); // only proves the stream is alive
+    on('reset', (e) => this.#onReset(e));
+    on('evicted', () => this.#onEvicted());
     // The browser would retry on its own, without our backoff and without lastEventId in the URL.
     source.onerror = () => this.#onDrop(source);
-    for (const type of wanted.types) this.#listen(type);
-  }
-
-  #listen(type) {
-    if (this.#listened.has(type)) return;
-    this.#listened.add(type);
-    this.#source.addEventListener(type, (e) => this.#onEvent(e));
   }
 
   #onConnected(e) {
@@ -299,16 +306,45 @@ export class SseMuxClient {
     this.#connectionId = info.connectionId;
     this.#serverChannels = new Set(info.channels);
     this.#attempt = 0;
+    this.#watch(info.heartbeatSeconds);
     this.#setState('open');
     this.#sync();
   }
 
   #onEvent(e) {
     if (e.lastEventId) this.#lastEventId = e.lastEventId;
-    const { channel, data } = JSON.parse(e.data);
-    const event = { type: e.type, channel, id: e.lastEventId, data };
+    const { channel, type, data } = JSON.parse(e.data);
+    const event = { type, channel, id: e.lastEventId, data };
     this.#deliver(event);
     this.#broadcast({ k: 'event', event });
+  }
+
+  /**
+   * Starts the check for a dead stream: a TCP connection that died without a FIN (a laptop that
+   * slept, a NAT that forgot it) gives the browser no error, just silence. The server sends a
+   * `heartbeat` event every `heartbeatSeconds`; a stream silent for `deadAfterHeartbeats` of them
+   * is dropped like one that failed. The timer compares clock times rather than being reset on
+   * every event, so a busy stream costs one clock read per event, and a timer that a background
+   * tab fires late still measures the real silence.
+   */
+  #watch(heartbeatSeconds) {
+    this.#env.clearTimeout(this.#watchdog);
+    this.#watchdog = undefined;
+    const limit = Number(heartbeatSeconds) * 1000 * this.#deadAfterHeartbeats;
+    this.#deadAfterMs = Number.isFinite(limit) && limit > 0 ? limit : 0;
+    if (this.#deadAfterMs > 0) this.#checkAlive(this.#source);
+  }
+
+  #checkAlive(source) {
+    if (source !== this.#source) return;
+    const silence = this.#env.now() - this.#lastActivity;
+    if (silence >= this.#deadAfterMs) {
+      this.#onDrop(source);
+      return;
+    }
+    // Capped: browsers fire a timer of more than 2^31-1 ms at once.
+    const wait = Math.min(this.#deadAfterMs - silence, 2 ** 31 - 1);
+    this.#watchdog = this.#env.setTimeout(() => this.#checkAlive(source), wait);
   }
 
   #onReset(e) {
@@ -330,9 +366,9 @@ export class SseMuxClient {
     if (this.#closed || this.#state === 'evicted') return;
     const delay = backoffDelay(this.#attempt++, this.#backoff, this.#env.random);
     this.#setState('reconnecting');
-    this.#retryTimer = setTimeout(() => {
+    this.#retryTimer = this.#env.setTimeout(() => {
       this.#retryTimer = undefined;
-      if (this.#wanted().channels.size === 0) this.#setState('closed');
+      if (this.#wantedChannels().size === 0) this.#setState('closed');
       this.#sync();
     }, delay);
   }
@@ -340,6 +376,8 @@ export class SseMuxClient {
   #dropStream() {
     this.#source?.close();
     this.#source = null;
+    this.#env.clearTimeout(this.#watchdog);
+    this.#watchdog = undefined;
     this.#connectionId = null;
     this.#serverChannels = null;
   }
@@ -381,7 +419,7 @@ export class SseMuxClient {
       this.#sync();
     } else if (next === 'retry') {
       const delay = backoffDelay(this.#postAttempt++, this.#backoff, this.#env.random);
-      this.#postRetryTimer = setTimeout(() => this.#sync(), delay);
+      this.#postRetryTimer = this.#env.setTimeout(() => this.#sync(), delay);
     } else if (next === 'sync') {
       this.#sync();
     }
@@ -439,16 +477,16 @@ export class SseMuxClient {
     });
   }
 
-  /** Tells the other tabs what this tab needs. */
+  /** Tells the other tabs which channels this tab needs. */
   #announce() {
-    this.#broadcast({ k: 'tab', tab: this.#tabId, ...this.#ownWants() });
+    this.#broadcast({ k: 'tab', tab: this.#tabId, channels: [...this.#channelRefs.keys()] });
   }
 
   #lead() {
     if (this.#closed) return;
     this.#isLeader = true;
     if (this.#state === 'evicted') return;
-    if (this.#wanted().channels.size === 0) this.#setState('closed');
+    if (this.#wantedChannels().size === 0) this.#setState('closed');
     this.#sync();
   }
 
@@ -456,8 +494,8 @@ export class SseMuxClient {
     if (this.#closed) return;
     switch (message.k) {
       case 'tab':
-        if (!this.#peers.has(message.tab)) this.#watch(message.tab);
-        this.#peers.set(message.tab, { channels: message.channels, types: message.types });
+        if (!this.#peers.has(message.tab)) this.#watchTab(message.tab);
+        this.#peers.set(message.tab, { channels: message.channels });
         if (this.#isLeader) {
           this.#broadcast({ k: 'state', state: this.#state, lastEventId: this.#lastEventId });
           this.#sync();
@@ -480,8 +518,8 @@ export class SseMuxClient {
   }
 
   /** A new tab: introduce ourselves, and forget it when its lock is released. */
-  #watch(tab) {
-    this.#peers.set(tab, { channels: [], types: [] });
+  #watchTab(tab) {
+    this.#peers.set(tab, { channels: [] });
     this.#announce();
     this.#env.locks
       .request(`${this.#lockName}:tab:${tab}`, { signal: this.#abort.signal }, () => {

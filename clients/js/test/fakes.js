@@ -14,6 +14,8 @@ export class FakeHub {
   history = [];
   /** while true, streams created fail before they start (as with a 503) */
   down = false;
+  /** what `connected` announces; the fake sends heartbeats only when told to ({@link heartbeat}) */
+  heartbeatSeconds = 30;
   #nextId = 1000;
   #nextConnection = 1;
   #connections = new Map();
@@ -57,6 +59,16 @@ export class FakeHub {
     source.onerror?.({ type: 'error' });
   }
 
+  /**
+   * One heartbeat on every stream: a `heartbeat` event in the envelope format, a comment (which
+   * an EventSource never shows) in the plain one.
+   */
+  heartbeat() {
+    for (const { source, url } of this.#connections.values()) {
+      if (url.searchParams.get('format') === 'envelope') source.dispatch('heartbeat', '{}');
+    }
+  }
+
   /** Sends `evicted` then ends the stream. */
   evict(source) {
     source.dispatch('evicted', JSON.stringify({ reason: 'too_many_connections', limit: 6 }));
@@ -75,7 +87,7 @@ export class FakeHub {
     const connection = { id: `c${this.#nextConnection++}`, source, channels: new Set(channels), url };
     this.#connections.set(connection.id, connection);
     source.readyState = FakeEventSource.OPEN;
-    const connected = { connectionId: connection.id, channels, heartbeatSeconds: 30 };
+    const connected = { connectionId: connection.id, channels: [...channels].sort(), heartbeatSeconds: this.heartbeatSeconds };
     source.dispatch('connected', JSON.stringify(connected));
     const lastEventId = url.searchParams.get('lastEventId');
     if (lastEventId === null) return;
@@ -88,11 +100,16 @@ export class FakeHub {
     for (const event of this.history.slice(from + 1)) this.#send(connection, event);
   }
 
+  /** Envelope: an unnamed (`message`) event carrying channel, type and data. Plain: as published. */
   #send(connection, event) {
     const { channels, source, url } = connection;
     if (!channels.has(event.channel) && !channels.has('all')) return;
-    const data = url.searchParams.get('format') === 'envelope' ? { channel: event.channel, data: event.data } : event.data;
-    source.dispatch(event.type, JSON.stringify(data), event.id);
+    if (url.searchParams.get('format') === 'envelope') {
+      const envelope = { channel: event.channel, type: event.type, data: event.data };
+      source.dispatch('message', JSON.stringify(envelope), event.id);
+    } else {
+      source.dispatch(event.type, JSON.stringify(event.data), event.id);
+    }
   }
 
   #close(source) {
@@ -121,7 +138,10 @@ function response(status, body) {
   return { ok: status >= 200 && status < 300, status, json: async () => body, text: async () => JSON.stringify(body) };
 }
 
-/** EventSource as the client sees it: named events, `lastEventId`, `onerror`, `close()`. */
+/**
+ * EventSource as the client sees it: events go only to listeners of their name (`message` for
+ * unnamed ones, also to `onmessage`), `lastEventId`, `onerror`, `close()`.
+ */
 export class FakeEventSource {
   static CONNECTING = 0;
   static OPEN = 1;
@@ -130,6 +150,7 @@ export class FakeEventSource {
   /** the last event id buffer: kept across events without `id:`, per the HTML spec */
   lastEventId = '';
   onerror = null;
+  onmessage = null;
   #listeners = new Map();
 
   constructor(url, init = {}) {
@@ -159,7 +180,48 @@ export class FakeEventSource {
     if (this.readyState === FakeEventSource.CLOSED) return;
     if (id !== undefined) this.lastEventId = id;
     const event = { type, data, lastEventId: this.lastEventId };
+    if (type === 'message') this.onmessage?.(event);
     for (const listener of this.#listeners.get(type) ?? []) listener(event);
+  }
+}
+
+/**
+ * A clock and timers that move only when told to: `env: {setTimeout, clearTimeout, now}` of a
+ * client. `advance(ms)` runs, in time order, every timer due by then (timers they set included).
+ */
+export class ManualClock {
+  #now = 0;
+  #timers = new Map();
+  #nextId = 1;
+
+  now = () => this.#now;
+
+  setTimeout = (fn, ms = 0) => {
+    const id = this.#nextId++;
+    this.#timers.set(id, { at: this.#now + Math.max(0, ms), fn });
+    return id;
+  };
+
+  clearTimeout = (id) => {
+    this.#timers.delete(id);
+  };
+
+  /** Timers not yet run: their delays from now, in time order. */
+  get pending() {
+    return [...this.#timers.values()].map((t) => t.at - this.#now).sort((a, b) => a - b);
+  }
+
+  advance(ms) {
+    const end = this.#now + ms;
+    for (;;) {
+      const due = [...this.#timers.entries()].filter(([, t]) => t.at <= end).sort(([i, a], [j, b]) => a.at - b.at || i - j);
+      if (due.length === 0) break;
+      const [id, timer] = due[0];
+      this.#timers.delete(id);
+      this.#now = timer.at;
+      timer.fn();
+    }
+    this.#now = end;
   }
 }
 

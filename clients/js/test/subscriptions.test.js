@@ -136,15 +136,36 @@ test('a POST answered 503 is retried; one answered 400 is not', async (t) => {
   assert.equal(warn.mock.callCount(), 1);
 });
 
-test('type-less subscribers get the types named by others and by options.types', async () => {
-  const client = single({ types: ['note'] });
+test('a subscription without a type receives every type, even one nobody named', async () => {
+  const client = single();
   const all = record(client, { channels: ['a'] });
-  client.subscribe({ channels: ['a'], type: 'job', handler() {} });
+  const jobs = record(client, { channels: ['a'], type: 'job' });
   await until(() => client.state === 'open', 'open');
   o.hub.publish('a', 'job', 1);
-  o.hub.publish('a', 'note', 2);
-  o.hub.publish('a', 'other', 3); // no one names it: EventSource never reports it
-  assert.deepEqual(all.received.map(([d]) => d), [1, 2]);
+  const id = o.hub.publish('a', 'never_named', 2);
+  o.hub.publish('b', 'never_named', 3); // another channel
+  assert.deepEqual(all.received, [
+    [1, { type: 'job', channel: 'a', id: all.received[0][1].id }],
+    [2, { type: 'never_named', channel: 'a', id }],
+  ]);
+  assert.deepEqual(jobs.received.map(([d]) => d), [1]);
+});
+
+test('one message listener takes every published event: no listener per type', async () => {
+  const client = single();
+  client.subscribe({ channels: ['a'], type: 'job', handler() {} });
+  client.subscribe({ channels: ['a'], type: 'note', handler() {} });
+  await until(() => client.state === 'open', 'open');
+  assert.deepEqual(o.hub.sources[0].listenedTypes.sort(), ['connected', 'evicted', 'heartbeat', 'message', 'reset']);
+});
+
+test('heartbeats reach no subscriber, not even one to every type of every channel', async () => {
+  const client = single();
+  const all = record(client, { channels: ['all'] });
+  await until(() => client.state === 'open', 'open');
+  o.hub.heartbeat();
+  o.hub.publish('x', 't', 1);
+  assert.deepEqual(all.received.map(([d, m]) => [d, m.type]), [[1, 't']]);
 });
 
 test('channel "all" receives every channel', async () => {
@@ -174,6 +195,8 @@ test('invalid names and missing handlers fail at the call', () => {
   assert.throws(() => client.subscribe({ channels: ['a b'], handler() {} }), /invalid channel/);
   assert.throws(() => client.subscribe({ channels: [], handler() {} }), /at least one channel/);
   assert.throws(() => client.subscribe({ channels: ['a'], type: 'x\n', handler() {} }), /invalid type/);
-  assert.throws(() => client.subscribe({ channels: ['a'], type: 'reset', handler() {} }), /reserved/);
+  for (const type of ['connected', 'reset', 'evicted', 'heartbeat', 'message']) {
+    assert.throws(() => client.subscribe({ channels: ['a'], type, handler() {} }), /reserved/, type);
+  }
   assert.throws(() => client.subscribe({ channels: ['a'] }), /handler/);
 });

@@ -53,6 +53,16 @@ test('a follower that subscribes or unsubscribes changes the live connection, no
   assert.equal(o.hub.sources.length, 1);
 });
 
+test('a follower subscribed without a type gets, relayed, a type no tab named', async () => {
+  const { tabs } = await threeTabs();
+  const everything = record(tabs[2], { channels: ['news'] });
+  await settle();
+  const id = o.hub.publish('news', 'surprise', { n: 9 });
+  await until(() => everything.received.length === 1, 'relayed');
+  assert.deepEqual(everything.received, [[{ n: 9 }, { type: 'surprise', channel: 'news', id }]]);
+  assert.equal(o.hub.sources.length, 1);
+});
+
 test('a closed follower tab has its channels dropped', async () => {
   const { tabs } = await threeTabs();
   tabs[2].close();
@@ -144,6 +154,19 @@ test('without BroadcastChannel each tab has its own connection and takes no lock
   await until(() => tabs.every((t) => t.state === 'open'), 'open');
   assert.equal(o.hub.sources.length, 2);
   assert.equal(o.hub.sources.filter((s) => s.readyState === FakeEventSource.OPEN).length, 2);
+});
+
+test('a tab of the previous client version (other wire format) does not lead this version\'s tabs', async () => {
+  o = origin();
+  // The first client named its group 'ssemux:<url>?<params>'; an old tab holds its leader lock.
+  o.locks.request('ssemux:?', () => new Promise(() => {}));
+  await settle();
+  assert.ok(o.locks.isHeld('ssemux:?'));
+  const tab = o.tab();
+  tab.subscribe({ channels: ['a'], handler() {} });
+  await until(() => tab.state === 'open', 'open');
+  assert.ok(tab.isLeader);
+  assert.equal(o.hub.sources.length, 1);
 });
 
 test('tabs of different users do not share a connection', async () => {

@@ -12,8 +12,12 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 export const clientDir = resolve(here, '../..');
 const srcDir = join(clientDir, 'src');
+export const pagesDir = join(here, 'pages');
 
-/** `SSEMUX_JAR`, else the jar that `mvn -q -DskipTests package` builds in this checkout. */
+/**
+ * `SSEMUX_JAR`, else the jar that `mvn -q -DskipTests package` builds in this checkout (resolved
+ * from this file, so it is always the jar of the checkout the tests run from).
+ */
 export const jarPath = process.env.SSEMUX_JAR ?? resolve(clientDir, '../../ssemux-server/target/ssemux-server.jar');
 
 /** Polls `check` (sync or async) until it returns a truthy value; fails after `timeoutMs`. */
@@ -32,9 +36,12 @@ export async function eventually(check, what, timeoutMs = 15000) {
   }
 }
 
-/** Starts `java -jar <jar> --port=0` and resolves once it logs the port it listens on. */
-export async function startJavaServer() {
-  const child = spawn('java', ['-jar', jarPath, '--host=127.0.0.1', '--port=0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `java -jar <jar> --port=0 …args` and resolves once it logs the port it listens on.
+ * @param {string[]} [args] more options, e.g. `--heartbeat-seconds=0.3`
+ */
+export async function startJavaServer(args = []) {
+  const child = spawn('java', ['-jar', jarPath, '--host=127.0.0.1', '--port=0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const url = await new Promise((resolvePort, reject) => {
     const timer = setTimeout(() => reject(new Error(`ssemux server did not start:\n${log}`)), 30000);
@@ -84,10 +91,11 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript' };
  */
 export async function startStaticServer(apiUrl) {
   const api = new URL(apiUrl);
+  const streams = new Set();
   const server = http.createServer(async (req, res) => {
-    if (req.url.startsWith('/api/')) return proxy(req, res, api);
+    if (req.url.startsWith('/api/')) return proxy(req, res, api, streams);
     const path = new URL(req.url, 'http://x').pathname;
-    const file = path === '/ssemux.js' ? join(srcDir, 'ssemux.js') : join(here, 'pages', path.replace(/^\/+/, ''));
+    const file = path === '/ssemux.js' ? join(srcDir, 'ssemux.js') : join(pagesDir, path.replace(/^\/+/, ''));
     try {
       const body = await readFile(file);
       res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
@@ -99,6 +107,20 @@ export async function startStaticServer(apiUrl) {
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${server.address().port}`,
+    /**
+     * Makes every stream open now go silent while its connections stay up, as a TCP connection
+     * that died without a FIN looks to a browser: what the server sends them (heartbeats
+     * included) is dropped. Streams opened later pass normally. Returns how many it stalled.
+     */
+    stallStreams: () => {
+      const stalled = [...streams];
+      for (const { answer, res } of stalled) {
+        answer.unpipe(res);
+        answer.resume(); // keep reading, so the server sees no backpressure
+      }
+      streams.clear();
+      return stalled.length;
+    },
     stop: () => {
       server.closeAllConnections();
       return new Promise((r) => server.close(r));
@@ -106,12 +128,17 @@ export async function startStaticServer(apiUrl) {
   };
 }
 
-function proxy(req, res, api) {
+function proxy(req, res, api, streams) {
   const upstream = http.request(
     { host: api.hostname, port: api.port, path: req.url, method: req.method, headers: req.headers, agent: false },
     (answer) => {
       res.writeHead(answer.statusCode, answer.headers);
       answer.pipe(res);
+      if (String(answer.headers['content-type']).startsWith('text/event-stream')) {
+        const stream = { answer, res };
+        streams.add(stream);
+        res.on('close', () => streams.delete(stream));
+      }
     },
   );
   upstream.on('error', () => res.destroy());
