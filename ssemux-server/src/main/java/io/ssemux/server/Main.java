@@ -33,7 +33,7 @@ public final class Main implements Callable<Integer> {
     int port;
 
     @Option(names = "--heartbeat-seconds", defaultValue = "${env:SSEMUX_HEARTBEAT_SECONDS:-30}",
-            description = "Interval of the ': heartbeat' comment on every stream. Env SSEMUX_HEARTBEAT_SECONDS.")
+            description = "Interval of the heartbeat on every stream (may be fractional). Env SSEMUX_HEARTBEAT_SECONDS.")
     double heartbeatSeconds;
 
     @Option(names = "--retry-millis", defaultValue = "${env:SSEMUX_RETRY_MILLIS:-3000}",
