@@ -22,7 +22,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -84,7 +83,7 @@ final class DefaultSseClient implements SseClient, StreamAttempt.Listener {
         this.onStateChange = builder.onStateChange;
         this.deadAfterHeartbeats = builder.deadAfterHeartbeats;
         this.connectTimeout = builder.connectTimeout;
-        this.retries = new Retries(builder.backoff, () -> ThreadLocalRandom.current().nextDouble());
+        this.retries = new Retries(builder.backoff, builder.random);
         this.wanted = new TreeSet<>(builder.channels.isEmpty() ? Set.of("all") : builder.channels);
         this.dispatcher = new Dispatcher(threads("events", false));
         this.httpExecutor = Executors.newCachedThreadPool(threads("http", true));

@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  *
  * <p><b>Resilience.</b> When the stream ends or fails, the client reconnects after a {@link Backoff}
- * delay (raised by the server's {@code retry:} field and {@code Retry-After}) and sends the id of the
+ * delay (raised by the server's {@code retry:} field and {@code Retry-After}; growing while attempts
+ * fail, starting over after a stream that delivered an event or stayed open 10 s) and sends the id of the
  * last event it received ({@code Last-Event-ID}), so the server replays what was missed; when it
  * cannot, the application hears of it through {@code onReset}. A stream silent for longer than a
  * few heartbeats (as announced in the server's {@code connected} event) is taken for dead and

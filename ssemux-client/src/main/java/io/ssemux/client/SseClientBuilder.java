@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 
 /**
  * Builds an {@link SseClient}: what to listen to, who to be, what to do with events and with the
@@ -44,6 +46,7 @@ public final class SseClientBuilder {
     double deadAfterHeartbeats = 3;
     Duration connectTimeout = Duration.ofSeconds(10);
     String name;
+    DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
     SseClientBuilder(URI base) {
         Objects.requireNonNull(base, "base");
@@ -131,8 +134,10 @@ public final class SseClientBuilder {
     }
 
     /**
-     * Called with every failure: a refused or malformed response, an I/O error, a dead connection, a
-     * refused subscription change (default: logs). The state says whether the client retries.
+     * Called with every failure of the connection: a refused or malformed response, an I/O error, a
+     * dead stream, a failed update of a new stream's channels (default: logs). The state says
+     * whether the client retries. A failed {@link SseClient#subscribe subscribe} or
+     * {@link SseClient#unsubscribe unsubscribe} fails its future instead.
      */
     public SseClientBuilder onError(Consumer<SseClientException> callback) {
         this.onError = Objects.requireNonNull(callback, "callback");
@@ -183,6 +188,12 @@ public final class SseClientBuilder {
             throw new IllegalArgumentException("name: blank (expected: a thread name prefix)");
         }
         this.name = name;
+        return this;
+    }
+
+    /** The jitter of the backoff, uniform in {@code [0, 1)}: tests make it predictable. */
+    SseClientBuilder random(DoubleSupplier random) {
+        this.random = Objects.requireNonNull(random, "random");
         return this;
     }
 

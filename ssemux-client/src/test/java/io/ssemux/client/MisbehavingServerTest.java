@@ -205,7 +205,7 @@ class MisbehavingServerTest {
     @Test
     void aStreamThatNeverSaysConnectedIsReplacedAfterTheConnectTimeout() throws Exception {
         FakeServer server = server(exchange -> exchange.write(streamHead()).hold(), healthy("1"));
-        SseClient client = recorder.attach(SseClient.builder(server.uri()).connectTimeout(Duration.ofMillis(300))
+        SseClient client = recorder.attach(SseClient.builder(server.uri()).channels("jobs").connectTimeout(Duration.ofMillis(300))
                 .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50)))).build();
         closing.add(0, client);
 
@@ -236,5 +236,27 @@ class MisbehavingServerTest {
         await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> server.requests.size() == 2);
         assertThat(recorder.errors).isEmpty();
         assertThat(client.state()).isEqualTo(State.OPEN);
+    }
+
+    @Test
+    void backoffGrowsWhileStreamsEndAtOnceAndStartsOverAfterOneDeliversAnEvent() throws Exception {
+        FakeServer.Script endsAtOnce = exchange -> exchange.write(streamHead() + connected("30"));
+        FakeServer server = server(endsAtOnce, endsAtOnce, endsAtOnce, endsAtOnce,
+                exchange -> exchange.write(streamHead() + connected("30") + event("1", "t", "jobs", "1")),
+                healthy("2"));
+        // Jitter at its top: each delay is its ceiling, 100, 200, 400, 800 ms, then 100 ms again.
+        SseClient client = recorder.attach(SseClient.builder(server.uri()).channels("jobs")
+                .backoff(Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(10)))
+                .random(() -> Math.nextDown(1.0))).build();
+        closing.add(0, client);
+
+        assertThat(recorder.next(2)).extracting(Event::id).containsExactly("1", "2");
+        List<Duration> gaps = new ArrayList<>();
+        for (int i = 1; i < server.requests.size(); i++) {
+            gaps.add(Duration.ofNanos(server.requests.get(i).nanos() - server.requests.get(i - 1).nanos()));
+        }
+        assertThat(gaps).hasSize(5);
+        assertThat(gaps.get(3)).as("after four streams without events").isGreaterThanOrEqualTo(Duration.ofMillis(800));
+        assertThat(gaps.get(4)).as("after a stream that delivered an event").isLessThan(Duration.ofMillis(700));
     }
 }
