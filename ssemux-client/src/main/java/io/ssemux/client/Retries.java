@@ -36,11 +36,6 @@ final class Retries {
         attempt = 0;
     }
 
-    /** The number of delays handed out since the last {@link #reset()}. */
-    synchronized int attempt() {
-        return attempt;
-    }
-
     /**
      * The delay before the next attempt, at least {@code retryAfter} when not {@code null}; counts the attempt.
      */
