@@ -1,0 +1,262 @@
+package io.ssemux.client;
+
+import static io.ssemux.client.FakeServer.connected;
+import static io.ssemux.client.FakeServer.event;
+import static io.ssemux.client.FakeServer.response;
+import static io.ssemux.client.FakeServer.streamHead;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import io.ssemux.client.SseClient.State;
+import io.ssemux.core.Event;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The client against servers that refuse, lie, stall or send garbage: a raw socket on 127.0.0.1. */
+class MisbehavingServerTest {
+    private static final Duration WAIT = Recorder.WAIT;
+    private static final String JSON = "application/json; charset=utf-8";
+
+    private final Recorder recorder = new Recorder();
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+    }
+
+    private FakeServer server(FakeServer.Script... scripts) throws IOException {
+        FakeServer server = new FakeServer(scripts);
+        closing.add(server);
+        return server;
+    }
+
+    private SseClient client(FakeServer server) {
+        // A long connect timeout, so that no test passes only because a wait timed out.
+        SseClient client = recorder.attach(SseClient.builder(server.uri()).channels("jobs").connectTimeout(Duration.ofMinutes(1))
+                .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50)))).build();
+        closing.add(0, client);
+        return client;
+    }
+
+    /** A healthy stream: connected, one event, then silence with heartbeats announced every 30 s. */
+    private static FakeServer.Script healthy(String id) {
+        return exchange -> exchange.write(streamHead() + connected("30") + event(id, "job_completed", "jobs", "{\"id\":" + id + "}"))
+                .hold();
+    }
+
+    @Test
+    void a500WithAJsonErrorIsReportedThenRetriedUntilItWorks() throws Exception {
+        FakeServer server = server(
+                exchange -> exchange.write(response(500, JSON,
+                        "{\"status\":500,\"error\":\"internal_error\",\"message\":\"database down\"}")),
+                healthy("1"));
+        SseClient client = client(server);
+
+        assertThat(recorder.next().data()).isEqualTo("{\"id\":1}");
+        assertThat(client.state()).isEqualTo(State.OPEN);
+        assertThat(recorder.errors).singleElement().satisfies(e -> {
+            assertThat(e.status()).isEqualTo(500);
+            assertThat(e.getMessage()).endsWith(": 500 internal_error: database down");
+        });
+        assertThat(recorder.states).containsExactly(State.RECONNECTING, State.OPEN);
+        assertThat(server.requests).hasSize(2);
+    }
+
+    @Test
+    void a401FailsTheClientWithoutRetrying() throws Exception {
+        FakeServer server = server(exchange -> exchange.write(response(401, JSON,
+                "{\"status\":401,\"error\":\"unauthorized\",\"message\":\"no valid token\"}")));
+        SseClient client = client(server);
+
+        await().atMost(WAIT).until(() -> client.state() == State.FAILED);
+        await().atMost(WAIT).until(() -> !recorder.errors.isEmpty());
+        assertThat(recorder.errors).singleElement().satisfies(e -> {
+            assertThat(e.status()).isEqualTo(401);
+            assertThat(e.getMessage()).startsWith("GET " + server.uri() + "/api/sse/stream?channels=jobs&format=envelope")
+                    .endsWith(": 401 unauthorized: no valid token");
+        });
+        await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> server.requests.size() == 1);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.states).containsExactly(State.FAILED));
+    }
+
+    @Test
+    void aResponseThatIsNotAnEventStreamIsReportedAndFailsTheClient() throws Exception {
+        FakeServer server = server(exchange -> exchange.write(response(200, "text/html", "<html>please log in</html>")));
+        SseClient client = client(server);
+
+        await().atMost(WAIT).until(() -> client.state() == State.FAILED);
+        await().atMost(WAIT).until(() -> !recorder.errors.isEmpty());
+        assertThat(recorder.errors).singleElement().satisfies(e -> {
+            assertThat(e.status()).isEqualTo(200);
+            assertThat(e.getMessage()).endsWith(": 200 with Content-Type 'text/html' (expected: text/event-stream)");
+        });
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> server.requests.size() == 1);
+    }
+
+    @Test
+    void a429IsRetriedNoSoonerThanItsRetryAfter() throws Exception {
+        FakeServer server = server(
+                exchange -> exchange.write(response(429, JSON,
+                        "{\"status\":429,\"error\":\"too_many\",\"message\":\"slow down\"}", "Retry-After: 1")),
+                healthy("1"));
+        client(server);
+
+        assertThat(recorder.next().id()).isEqualTo("1");
+        assertThat(server.requests).hasSize(2);
+        Duration between = Duration.ofNanos(server.requests.get(1).nanos() - server.requests.get(0).nanos());
+        assertThat(between).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        assertThat(recorder.errors).singleElement().extracting(SseClientException::status).isEqualTo(429);
+    }
+
+    @Test
+    void aStreamSilentForThreeHeartbeatsIsReplacedAndResumesFromTheLastId() throws Exception {
+        FakeServer server = server(
+                exchange -> exchange.write(streamHead() + connected("0.2") + event("7", "job_completed", "jobs", "7"))
+                        .hold(), // then nothing, not even a heartbeat
+                healthy("8"));
+        SseClient client = client(server);
+
+        assertThat(recorder.next().id()).isEqualTo("7");
+        assertThat(recorder.next().id()).isEqualTo("8");
+        assertThat(server.requests.get(0).header("Last-Event-ID")).isNull();
+        assertThat(server.requests.get(1).header("Last-Event-ID")).isEqualTo("7");
+        Duration between = Duration.ofNanos(server.requests.get(1).nanos() - server.requests.get(0).nanos());
+        assertThat(between).isBetween(Duration.ofMillis(600), Duration.ofSeconds(10));
+        assertThat(recorder.errors).singleElement().satisfies(e -> {
+            assertThat(e.status()).isZero();
+            assertThat(e.getMessage()).contains("3.0 × the heartbeat of 0.200 s): the connection is dead, reconnecting");
+        });
+        assertThat(client.state()).isEqualTo(State.OPEN);
+    }
+
+    @Test
+    void heartbeatsKeepASilentStreamAlive() throws Exception {
+        FakeServer server = server(exchange -> {
+            exchange.write(streamHead() + connected("0.1"));
+            for (int i = 0; i < 10; i++) {
+                Thread.sleep(100); // the server's pace, not a wait for a condition
+                exchange.write(": heartbeat\n\n");
+            }
+            exchange.write(event("1", "t", "jobs", "1")).hold();
+        });
+        SseClient client = client(server);
+
+        assertThat(recorder.next().id()).isEqualTo("1");
+        assertThat(server.requests).hasSize(1);
+        assertThat(recorder.errors).isEmpty();
+        assertThat(client.state()).isEqualTo(State.OPEN);
+    }
+
+    @Test
+    void garbageIsIgnoredAsTheSpecSays() throws Exception {
+        String stream = "\uFEFF"                                       // a byte order mark
+                + "retry: soon\r\n"                                    // not digits: ignored
+                + "what is this\r\n"                                   // a field without a colon: ignored
+                + ": a comment\r\n\r\n"
+                + connected("30").replace("\n", "\r\n")                // CRLF line ends
+                + "event: lonely\n\n"                                  // no data: nothing dispatched
+                + "nonsense: 1\nid: 1\nevent: job_completed\ndata: {\"channel\":\"jobs\",\"data\":{\"n\":1}}\n\n"
+                + "event: job_completed\rid: 2\rdata: {\"channel\":\"jobs\",\"data\":{\"n\":2}}\r\r" // CR line ends
+                + "id: 3\nevent: not_enveloped\ndata: [1,2]\n\n"       // not an envelope: skipped, the id counts
+                + "id: 4\0\nevent: job_completed\ndata: {\"channel\":\"jobs\",\"data\":{\"n\":4}}\n\n" // id with NUL: ignored
+                + "id: 5\nevent: job_completed\ndata: {\"channel\":\"jobs\",\"data\":{\"n\":5}}\n"; // unterminated
+        FakeServer server = server(
+                exchange -> exchange.write(streamHead() + stream), // then the connection closes
+                exchange -> exchange.write(streamHead() + connected("30")).hold());
+        SseClient client = client(server);
+
+        List<Event> events = recorder.next(3);
+        assertThat(events).extracting(Event::id, Event::data).containsExactly(
+                tuple("1", "{\"n\":1}"),
+                tuple("2", "{\"n\":2}"),
+                tuple("3", "{\"n\":4}"));
+        await().atMost(WAIT).until(() -> server.requests.size() == 2 && client.state() == State.OPEN);
+        assertThat(server.requests.get(1).header("Last-Event-ID")).isEqualTo("3");
+        assertThat(recorder.events).isEmpty();
+        assertThat(recorder.errors).isEmpty();
+    }
+
+    @Test
+    void anUnreachableServerIsRetriedWithEveryFailureReported() throws Exception {
+        FakeServer server = server(exchange -> {});
+        URI gone = server.uri();
+        server.close(); // nothing listens on the port any more
+        SseClient client = recorder.attach(SseClient.builder(gone).channels("jobs")
+                .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(20)))).build();
+        closing.add(0, client);
+
+        await().atMost(WAIT).until(() -> recorder.errors.size() >= 3);
+        assertThat(client.state()).isEqualTo(State.RECONNECTING);
+        assertThat(recorder.errors).allSatisfy(e -> {
+            assertThat(e.status()).isZero();
+            assertThat(e.getMessage()).startsWith("GET " + gone + "/api/sse/stream").contains("ConnectException");
+        });
+    }
+
+    @Test
+    void aStreamThatNeverSaysConnectedIsReplacedAfterTheConnectTimeout() throws Exception {
+        FakeServer server = server(exchange -> exchange.write(streamHead()).hold(), healthy("1"));
+        SseClient client = recorder.attach(SseClient.builder(server.uri()).channels("jobs").connectTimeout(Duration.ofMillis(300))
+                .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50)))).build();
+        closing.add(0, client);
+
+        assertThat(recorder.next().id()).isEqualTo("1");
+        assertThat(recorder.errors).singleElement().satisfies(e ->
+                assertThat(e.getMessage()).isEqualTo("no connected event within 0.300 s, reconnecting"));
+    }
+
+    @Test
+    void aStreamOpenedWithOutdatedChannelsIsBroughtUpToDate() throws Exception {
+        // As when subscribe() races a reconnection: the stream says it carries jobs only.
+        FakeServer server = server(
+                exchange -> exchange.write(streamHead() + connected("30")).hold(),
+                exchange -> exchange.write(response(200, JSON, "{\"connectionId\":\"c1\",\"channels\":[\"alerts\",\"jobs\"]}")));
+        SseClient client = recorder.attach(SseClient.builder(server.uri()).channels("jobs", "alerts").user("bob")
+                .header("Authorization", "Bearer t0k3n")).build();
+        closing.add(0, client);
+
+        await().atMost(WAIT).until(() -> server.requests.size() == 2);
+        FakeServer.Request change = server.requests.get(1);
+        assertThat(change.line()).isEqualTo("POST /api/sse/subscriptions?user=bob HTTP/1.1");
+        assertThat(change.header("Authorization")).isEqualTo("Bearer t0k3n");
+        assertThat(change.header("Content-Type")).isEqualTo("application/json");
+        assertThat(change.body()).isEqualTo("{\"connectionId\":\"c1\",\"subscribe\":[\"alerts\"],\"unsubscribe\":[]}");
+        assertThat(server.requests.get(0).line())
+                .isEqualTo("GET /api/sse/stream?channels=alerts,jobs&format=envelope&user=bob HTTP/1.1");
+        assertThat(server.requests.get(0).header("Accept")).isEqualTo("text/event-stream");
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> server.requests.size() == 2);
+        assertThat(recorder.errors).isEmpty();
+        assertThat(client.state()).isEqualTo(State.OPEN);
+    }
+
+    @Test
+    void backoffGrowsWhileStreamsEndAtOnceAndStartsOverAfterOneDeliversAnEvent() throws Exception {
+        FakeServer.Script endsAtOnce = exchange -> exchange.write(streamHead() + connected("30"));
+        FakeServer server = server(endsAtOnce, endsAtOnce, endsAtOnce, endsAtOnce,
+                exchange -> exchange.write(streamHead() + connected("30") + event("1", "t", "jobs", "1")),
+                healthy("2"));
+        // Jitter at its top: each delay is its ceiling, 100, 200, 400, 800 ms, then 100 ms again.
+        SseClient client = recorder.attach(SseClient.builder(server.uri()).channels("jobs")
+                .backoff(Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(10)))
+                .random(() -> Math.nextDown(1.0))).build();
+        closing.add(0, client);
+
+        assertThat(recorder.next(2)).extracting(Event::id).containsExactly("1", "2");
+        List<Duration> gaps = new ArrayList<>();
+        for (int i = 1; i < server.requests.size(); i++) {
+            gaps.add(Duration.ofNanos(server.requests.get(i).nanos() - server.requests.get(i - 1).nanos()));
+        }
+        assertThat(gaps).hasSize(5);
+        assertThat(gaps.get(3)).as("after four streams without events").isGreaterThanOrEqualTo(Duration.ofMillis(800));
+        assertThat(gaps.get(4)).as("after a stream that delivered an event").isLessThan(Duration.ofMillis(700));
+    }
+}
