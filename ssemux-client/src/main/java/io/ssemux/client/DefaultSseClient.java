@@ -331,9 +331,6 @@ final class DefaultSseClient implements SseClient, StreamAttempt.Listener {
             SortedSet<String> next = new TreeSet<>(wanted);
             next.removeAll(remove);
             next.addAll(add);
-            if (next.isEmpty()) {
-                throw new IllegalArgumentException("unsubscribe: " + remove + " leaves no channel (expected: at least one; close() the client to stop receiving)");
-            }
             Set<String> added = minus(next, wanted);
             Set<String> removed = minus(wanted, next);
             wanted.clear();

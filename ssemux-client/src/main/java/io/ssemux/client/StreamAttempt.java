@@ -297,17 +297,20 @@ final class StreamAttempt implements SseListener {
                     notifyAll();
                 }
             }
+            case "heartbeat" -> {
+                // Only its bytes matter: they keep the stream from being taken for dead.
+            }
             default -> {
-                Envelope envelope = Envelope.parse(message.data());
+                Envelope envelope = message.type().equals("message") ? Envelope.parse(message.data()) : null;
                 if (envelope == null) {
                     LOG.log(Level.WARNING, "ssemux client: event '" + message.type() + "' id '" + message.lastEventId()
-                            + "' is not a {\"channel\":…,\"data\":…} envelope; skipped");
+                            + "' is not an unnamed {\"channel\":…,\"type\":…,\"data\":…} envelope; skipped");
                     return;
                 }
                 synchronized (this) {
                     delivered = true;
                 }
-                listener.event(new Event(message.lastEventId(), envelope.channel(), message.type(), envelope.data()));
+                listener.event(new Event(message.lastEventId(), envelope.channel(), envelope.type(), envelope.data()));
             }
         }
     }

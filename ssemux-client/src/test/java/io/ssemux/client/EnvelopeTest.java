@@ -26,13 +26,15 @@ class EnvelopeTest {
 
         Envelope envelope = Envelope.parse(messages.get(0).data());
 
-        assertThat(envelope).isEqualTo(new Envelope("pending-changes", data));
+        assertThat(envelope).isEqualTo(new Envelope("pending-changes", "manifest_changed", data));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"id\":1}", "{\"channel\":\"jobs\"}", "{\"channel\":\"jobs\",\"data\":}",
-            "{\"channel\":\"a b\",\"data\":1}", "{\"channel\":\"\",\"data\":1}", "{ \"channel\":\"jobs\",\"data\":1}",
-            "{\"data\":1,\"channel\":\"jobs\"}", "{\"channel\":\"jobs\",\"data\":1", "plain text"})
+    @ValueSource(strings = {"{\"id\":1}", "{\"channel\":\"jobs\"}", "{\"channel\":\"jobs\",\"type\":\"t\",\"data\":}",
+            "{\"channel\":\"a b\",\"type\":\"t\",\"data\":1}", "{\"channel\":\"\",\"type\":\"t\",\"data\":1}",
+            "{\"channel\":\"jobs\",\"type\":\"\",\"data\":1}", "{ \"channel\":\"jobs\",\"type\":\"t\",\"data\":1}",
+            "{\"channel\":\"jobs\",\"data\":1}", "{\"type\":\"t\",\"channel\":\"jobs\",\"data\":1}",
+            "{\"channel\":\"jobs\",\"type\":\"t\",\"data\":1", "plain text"})
     void isNullForAnythingElse(String text) {
         assertThat(Envelope.parse(text)).isNull();
     }

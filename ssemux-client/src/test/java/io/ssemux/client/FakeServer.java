@@ -161,7 +161,7 @@ final class FakeServer implements AutoCloseable {
 
     /** An event as ssemux sends it on an envelope stream. */
     static String event(String id, String type, String channel, String data) {
-        return "id: " + id + "\nevent: " + type + "\ndata: {\"channel\":\"" + channel + "\",\"data\":" + data + "}\n\n";
+        return "id: " + id + "\ndata: {\"channel\":\"" + channel + "\",\"type\":\"" + type + "\",\"data\":" + data + "}\n\n";
     }
 
     @Override

@@ -164,11 +164,11 @@ class MisbehavingServerTest {
                 + ": a comment\r\n\r\n"
                 + connected("30").replace("\n", "\r\n")                // CRLF line ends
                 + "event: lonely\n\n"                                  // no data: nothing dispatched
-                + "nonsense: 1\nid: 1\nevent: job_completed\ndata: {\"channel\":\"jobs\",\"data\":{\"n\":1}}\n\n"
-                + "event: job_completed\rid: 2\rdata: {\"channel\":\"jobs\",\"data\":{\"n\":2}}\r\r" // CR line ends
+                + "nonsense: 1\nid: 1\ndata: {\"channel\":\"jobs\",\"type\":\"job_completed\",\"data\":{\"n\":1}}\n\n"
+                + "id: 2\rdata: {\"channel\":\"jobs\",\"type\":\"job_completed\",\"data\":{\"n\":2}}\r\r" // CR line ends
                 + "id: 3\nevent: not_enveloped\ndata: [1,2]\n\n"       // not an envelope: skipped, the id counts
-                + "id: 4\0\nevent: job_completed\ndata: {\"channel\":\"jobs\",\"data\":{\"n\":4}}\n\n" // id with NUL: ignored
-                + "id: 5\nevent: job_completed\ndata: {\"channel\":\"jobs\",\"data\":{\"n\":5}}\n"; // unterminated
+                + "id: 4\0\ndata: {\"channel\":\"jobs\",\"type\":\"job_completed\",\"data\":{\"n\":4}}\n\n" // id with NUL: ignored
+                + "id: 5\ndata: {\"channel\":\"jobs\",\"type\":\"job_completed\",\"data\":{\"n\":5}}\n"; // unterminated
         FakeServer server = server(
                 exchange -> exchange.write(streamHead() + stream), // then the connection closes
                 exchange -> exchange.write(streamHead() + connected("30")).hold());

@@ -142,15 +142,26 @@ class SseClientTest {
     }
 
     @Test
-    void channelChangesRejectBadNamesAndAnEmptySetAtTheCall() {
+    void channelChangesRejectBadNamesAndAnEmptyCallAtTheCall() {
         SseClient client = open(client("jobs"));
 
         assertThatThrownBy(() -> client.subscribe("a b")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("channel: 'a b' (expected: [A-Za-z0-9_.:-]{1,128})");
-        assertThatThrownBy(() -> client.unsubscribe("jobs")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("unsubscribe: [jobs] leaves no channel");
         assertThatThrownBy(client::subscribe).hasMessage("channels: none (expected: at least one)");
         assertThat(client.channels()).containsExactly("jobs");
+    }
+
+    @Test
+    void aStreamUnsubscribedFromEverythingStaysOpenAndSubscribesAgain() throws Exception {
+        SseClient client = open(client("jobs"));
+
+        assertThat(client.unsubscribe("jobs").get(10, TimeUnit.SECONDS)).isEmpty();
+        server.hub().publish("jobs", "job_completed", "1");
+        assertThat(client.subscribe("jobs").get(10, TimeUnit.SECONDS)).containsExactly("jobs");
+        server.hub().publish("jobs", "job_completed", "2");
+
+        assertThat(recorder.next().data()).isEqualTo("2");
+        assertThat(stats().connectionsOpened()).isEqualTo(1);
     }
 
     @Test

@@ -15,7 +15,9 @@ import java.util.function.Predicate;
  * ({@code millis × 1000}) and grow by one per event, so they strictly increase across restarts of a
  * server too (while it publishes fewer than a million events a second on average, and its clock is
  * not set back). An id from before this process started is answered with a reset, since this log
- * cannot know what that process published after it.
+ * cannot know what that process published after it; the reset moves the client's cursor to the
+ * newest id of this run (or to just before its first, when there is none yet), so its next resume
+ * gets everything this run publishes after that.
  *
  * <p>Concurrency: {@link #append}, {@link #replaySince} and {@link #expire} are called under the
  * hub's lock (never concurrently); {@link #stats} reads volatile snapshots from any thread.
@@ -27,7 +29,6 @@ final class InMemoryEventLog implements EventLog {
     private final EncodedEvent[] ring;
     private final long[] timestamps;
     private final long[] sizes;
-    private final long baseId;
     private int first;           // ring index of the oldest retained event
     private int size;
     private long nextId;
@@ -50,9 +51,9 @@ final class InMemoryEventLog implements EventLog {
         this.ring = new EncodedEvent[maxEvents];
         this.timestamps = new long[maxEvents];
         this.sizes = new long[maxEvents];
-        this.baseId = clock.millis() * 1000;
-        this.nextId = baseId;
-        this.cursorFloor = nextId;
+        this.nextId = clock.millis() * 1000;
+        // A client whose cursor is the start of this run (a reset before any event) resumes with all of it.
+        this.cursorFloor = nextId - 1;
         this.firstRetainedId = nextId;
     }
 
@@ -129,7 +130,7 @@ final class InMemoryEventLog implements EventLog {
     }
 
     private String headId() {
-        return nextId == baseId ? null : Long.toString(nextId - 1);
+        return Long.toString(nextId - 1);
     }
 
     private void publishStats() {

@@ -9,8 +9,8 @@ import java.util.Objects;
  *
  * @param events      the missed events in id order (empty on a reset)
  * @param resetReason {@code null} when {@code events} is complete; else {@code too_old} or {@code unknown_id}
- * @param headId      the newest id assigned so far ({@code null} if none), sent with a reset so the
- *                    client's cursor moves to the present
+ * @param headId      the cursor of the present: the newest id assigned (or one a log chooses to stand
+ *                    before its first), sent with a reset so the client's cursor moves there
  */
 public record Replay(List<EncodedEvent> events, String resetReason, String headId) {
     public static final String TOO_OLD = "too_old";

@@ -38,6 +38,21 @@ class InMemoryEventLogTest {
     }
 
     @Test
+    void aResetBeforeAnyEventOfThisRunPointsAtItsStartSoEverythingLaterIsReplayed() {
+        EventLog first = EventLog.inMemory(100, Duration.ofMinutes(5), clock);
+        String ofFirstRun = first.append("jobs", "t", "0").event().id();
+        clock.advance(Duration.ofSeconds(1));
+        EventLog second = EventLog.inMemory(100, Duration.ofMinutes(5), clock);
+
+        Replay reset = second.replaySince(ofFirstRun, c -> true);
+        second.append("jobs", "t", "1");
+        second.append("jobs", "t", "2");
+
+        assertThat(reset.resetReason()).isEqualTo(Replay.TOO_OLD);
+        assertThat(data(second.replaySince(reset.headId(), c -> true).events())).containsExactly("1", "2");
+    }
+
+    @Test
     void replaysExactlyTheEventsAfterTheIdOnTheAcceptedChannels() {
         EventLog log = EventLog.inMemory(100, Duration.ofMinutes(5), clock);
         String cursor = log.append("jobs", "t", "0").event().id();
