@@ -4,6 +4,7 @@ package io.ssemux.netty.internal;
 final class Handlers {
     static final String HTTP = "http";
     static final String KEEP_ALIVE = "keepAlive";
+    static final String BODY_LIMIT = "bodyLimit";
     static final String BODY = "body";
     static final String API = "api";
     static final String STREAM = "stream";

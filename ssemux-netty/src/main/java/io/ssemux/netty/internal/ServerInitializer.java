@@ -4,17 +4,20 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 
 /**
- * The pipeline of a new connection: HTTP codec, keep-alive, body aggregation with a JSON 413, and
- * the API. A stream request then swaps all of them for {@link SseStreamHandler}.
+ * The pipeline of a new connection: HTTP codec, keep-alive, the body limit of each route with a
+ * JSON 413, body aggregation, and the API. A stream request then swaps all of them for
+ * {@link SseStreamHandler}.
  *
  * <pre>
  * p.addLast("http", new HttpServerCodec());
  * p.addLast("keepAlive", new HttpServerKeepAliveHandler());
- * p.addLast("body", new BodyAggregator(maxBodyBytes));
+ * p.addLast("bodyLimit", new BodyLimit(routes));
+ * p.addLast("body", new HttpObjectAggregator(routes.largestMaxBodyBytes()));
  * p.addLast("api", apiHandler);   // shared, stateless
  * </pre>
  */
@@ -35,7 +38,9 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         ChannelPipeline p = channel.pipeline();
         p.addLast(Handlers.HTTP, new HttpServerCodec(4096, 8192, 8192));
         p.addLast(Handlers.KEEP_ALIVE, new HttpServerKeepAliveHandler());
-        p.addLast(Handlers.BODY, new BodyAggregator(config.maxBodyBytes()));
+        p.addLast(Handlers.BODY_LIMIT, new BodyLimit(config.routes()));
+        // Never oversized: the body limit refuses first, with the route's own limit.
+        p.addLast(Handlers.BODY, new HttpObjectAggregator(config.routes().largestMaxBodyBytes()));
         p.addLast(Handlers.API, api);
     }
 }
