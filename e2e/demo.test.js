@@ -17,7 +17,7 @@ import { chromium } from 'playwright-core';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const jar = process.env.SSEMUX_JAR ?? join(repo, 'ssemux-server/target/ssemux-server.jar');
 const screenshot = process.env.SCREENSHOT ?? join(repo, 'ssemux-server/target/demo-screenshot.png');
-const user = `e2e-${process.pid}`;
+const user = 'alice'; // the server is this test's own: no other client
 const WAIT = 20_000;
 
 let scratch;
