@@ -107,7 +107,7 @@ function showState(state) {
   const pill = $('state');
   pill.textContent = state;
   pill.className = `pill state-${state}`;
-  $('leader').textContent = client.isLeader ? 'holds the connection' : 'shares another tab\'s connection';
+  if (state === 'open') refreshStats(); // not a second later: the count just changed
 }
 
 async function refreshStats() {
