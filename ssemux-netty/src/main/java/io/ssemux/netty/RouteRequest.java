@@ -2,7 +2,7 @@ package io.ssemux.netty;
 
 /**
  * A complete HTTP request handed to an application {@link RouteHandler}: the body is fully read
- * (within the server's body limit). Valid only during {@link RouteHandler#handle}.
+ * (within the route's body limit). Valid only during {@link RouteHandler#handle}.
  */
 public interface RouteRequest {
     /** {@code GET}, {@code POST}, … */

@@ -14,6 +14,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.ssemux.core.Hub;
 import io.ssemux.core.spi.Authenticator;
 import io.ssemux.netty.internal.ServerConfig;
+import io.ssemux.netty.internal.Routes;
 import io.ssemux.netty.internal.ServerInitializer;
 import io.ssemux.netty.internal.Transport;
 import java.net.InetSocketAddress;
@@ -54,8 +55,11 @@ public final class SsemuxServer implements AutoCloseable {
     private Channel serverChannel;
 
     private SsemuxServer(Builder builder) {
-        this.config = new ServerConfig(builder.hub, builder.authenticator, builder.maxBodyBytes, builder.outboundLimitBytes,
-                Map.copyOf(builder.routes), cors(builder.allowedOrigins));
+        Map<String, Routes.Route> routes = new LinkedHashMap<>();
+        builder.routes.forEach((path, handler) -> routes.put(path,
+                new Routes.Route(handler, builder.routeLimits.getOrDefault(path, builder.maxBodyBytes))));
+        this.config = new ServerConfig(builder.hub, builder.authenticator, builder.outboundLimitBytes,
+                new Routes(routes, builder.maxBodyBytes), cors(builder.allowedOrigins));
         this.host = builder.host;
         this.port = builder.port;
         this.ioThreads = builder.ioThreads;
@@ -146,6 +150,7 @@ public final class SsemuxServer implements AutoCloseable {
         private int outboundLimitBytes = 256 * 1024;
         private final Map<String, RouteHandler> routes = new LinkedHashMap<>();
         private final List<String> allowedOrigins = new ArrayList<>();
+        private final Map<String, Integer> routeLimits = new LinkedHashMap<>();
 
         private Builder(Hub hub) {
             this.hub = Objects.requireNonNull(hub, "hub");
@@ -181,7 +186,7 @@ public final class SsemuxServer implements AutoCloseable {
             return this;
         }
 
-        /** Largest request body (default 64 KiB); larger ones get 413. */
+        /** Largest request body (default 64 KiB); larger ones get 413. Routes may have their own limit. */
         public Builder maxBodyBytes(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("maxBodyBytes: " + n + " (expected: > 0)");
@@ -201,7 +206,8 @@ public final class SsemuxServer implements AutoCloseable {
 
         /**
          * Serves an application endpoint: {@code path} is exact ({@code /}) or a prefix ending in
-         * {@code /*} ({@code /api/projects/*}). ssemux's own paths cannot be replaced.
+         * {@code /*} ({@code /api/projects/*}). ssemux's own paths cannot be replaced. Its request
+         * bodies have the server's limit ({@link #maxBodyBytes}).
          */
         public Builder route(String path, RouteHandler handler) {
             Objects.requireNonNull(path, "path");
@@ -209,6 +215,22 @@ public final class SsemuxServer implements AutoCloseable {
                 throw new IllegalArgumentException("path: '" + path + "' (expected: starting with /)");
             }
             routes.put(path, Objects.requireNonNull(handler, "handler"));
+            routeLimits.remove(path);
+            return this;
+        }
+
+        /**
+         * Serves an application endpoint, as {@link #route(String, RouteHandler)}, whose request
+         * bodies may have up to {@code maxBodyBytes} (an upload, say). The limit is enforced while
+         * reading: a larger {@code Content-Length} gets 413 before the body is read. ssemux's own
+         * endpoints keep the server's limit whatever the routes say.
+         */
+        public Builder route(String path, RouteHandler handler, int maxBodyBytes) {
+            if (maxBodyBytes < 1) {
+                throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: > 0)");
+            }
+            route(path, handler);
+            routeLimits.put(path, maxBodyBytes);
             return this;
         }
 

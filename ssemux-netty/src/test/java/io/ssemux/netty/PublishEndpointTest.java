@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ssemux.core.sse.SseMessage;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,6 +104,19 @@ class PublishEndpointTest {
         HttpResponse<String> deleteStream = server.send(HttpRequest.newBuilder(server.uri("/api/sse/stream")).DELETE().build());
         assertThat(deleteStream.statusCode()).isEqualTo(405);
         assertThat(deleteStream.headers().firstValue("allow")).hasValue("GET");
+    }
+
+    @Test
+    void answersAMalformedPercentEncodingInThePathWith400() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /x%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 400 ").contains("\"error\":\"bad_request\"", "malformed percent-encoding");
+        }
     }
 
     @Test

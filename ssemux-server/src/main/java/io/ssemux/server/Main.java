@@ -3,6 +3,10 @@ package io.ssemux.server;
 import io.ssemux.core.Hub;
 import io.ssemux.core.HubConfig;
 import io.ssemux.netty.SsemuxServer;
+import io.ssemux.server.demo.DemoSettings;
+import io.ssemux.server.demo.PhotoDemo;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +76,15 @@ public final class Main implements Callable<Integer> {
             description = "An origin whose pages may read the API from another origin (repeatable or comma-separated; * for any). Env SSEMUX_CORS_ORIGINS.")
     List<String> corsOrigins = new ArrayList<>();
 
+    // fallbackValue: without it, picocli reads --no-demo as "the default" when the default is true.
+    @Option(names = "--demo", negatable = true, defaultValue = "${env:SSEMUX_DEMO:-true}", fallbackValue = "true",
+            description = "Serve the photo-jobs demo: its page at / and POST /api/projects/{folder}/photos. Env SSEMUX_DEMO.")
+    boolean demo;
+
+    @Option(names = "--data-dir", defaultValue = "${env:SSEMUX_DATA_DIR:-${sys:java.io.tmpdir}/ssemux-demo}",
+            description = "Where the demo keeps its project folders. Env SSEMUX_DATA_DIR.")
+    Path dataDir;
+
     @Option(names = "--io-threads", defaultValue = "${env:SSEMUX_IO_THREADS:-0}",
             description = "Netty I/O threads; 0 means one per core. Env SSEMUX_IO_THREADS.")
     int ioThreads;
@@ -103,25 +116,49 @@ public final class Main implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "Invalid setting: " + e.getMessage());
         }
         StaticFiles.register(builder);
+        PhotoDemo photoDemo = null;
+        if (demo) {
+            try {
+                photoDemo = PhotoDemo.start(hub, DemoSettings.defaults(dataDir));
+            } catch (IOException e) {
+                hub.close();
+                log.error("cannot use the data directory {}: {}", dataDir, e.toString());
+                return 1;
+            }
+            photoDemo.register(builder);
+            StaticFiles.registerDemoPage(builder);
+        }
         SsemuxServer server;
         try {
             server = builder.build().start();
         } catch (RuntimeException e) {
+            closeDemo(photoDemo);
             hub.close();
             log.error("cannot listen on {}:{}: {}", host, port, e.getMessage());
             return 1;
+        }
+        if (photoDemo != null) {
+            log.info("photo-jobs demo at http://{}:{}/ (data in {})", host, server.port(), photoDemo.dataDir());
         }
         log.warn("Users come from the development authenticator (?user= or X-User-Id, else the client address): "
                 + "any client can claim any user. Not for production.");
 
         CountDownLatch stopped = new CountDownLatch(1);
+        PhotoDemo runningDemo = photoDemo;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutting down: closing {} streams", hub.stats().connections());
+            closeDemo(runningDemo); // first: its running jobs still publish how they ended
             hub.close();
             server.close();
             stopped.countDown();
         }, "ssemux-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private static void closeDemo(PhotoDemo demo) {
+        if (demo != null) {
+            demo.close();
+        }
     }
 }

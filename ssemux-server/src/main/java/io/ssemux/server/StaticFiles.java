@@ -5,19 +5,36 @@ import io.ssemux.netty.SsemuxServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
-/** The files the server ships: the browser client at {@code /ssemux.js}. */
+/**
+ * The files the server ships, read once from the class path: the browser client at
+ * {@code /ssemux.js} and, with the demo, its page at {@code /}.
+ */
 final class StaticFiles {
+    private static final Map<String, String> TYPES = Map.of(
+            "html", "text/html; charset=utf-8",
+            "js", "text/javascript; charset=utf-8",
+            "css", "text/css; charset=utf-8");
+
     private StaticFiles() {}
 
     static void register(SsemuxServer.Builder builder) {
-        serve(builder, "/ssemux.js", "static/ssemux.js", "text/javascript; charset=utf-8");
+        serve(builder, "/ssemux.js", "static/ssemux.js");
     }
 
-    private static void serve(SsemuxServer.Builder builder, String path, String resource, String contentType) {
+    /** The photo-jobs demo's page: plain HTML, CSS and an ES module that imports {@code /ssemux.js}. */
+    static void registerDemoPage(SsemuxServer.Builder builder) {
+        serve(builder, "/", "static/demo/index.html");
+        serve(builder, "/demo/app.js", "static/demo/app.js");
+        serve(builder, "/demo/style.css", "static/demo/style.css");
+    }
+
+    private static void serve(SsemuxServer.Builder builder, String path, String resource) {
         byte[] body = read(resource);
         if (body != null) {
-            RouteResponse response = RouteResponse.of(200, contentType, body).withHeader("Cache-Control", "no-cache");
+            String type = TYPES.get(resource.substring(resource.lastIndexOf('.') + 1));
+            RouteResponse response = RouteResponse.of(200, type, body).withHeader("Cache-Control", "no-cache");
             builder.route(path, request -> response);
         }
     }

@@ -5,13 +5,21 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
     private static final Duration EXIT_BOUND = Duration.ofSeconds(15);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @Test
     void helpListsEveryOptionWithItsEnvironmentVariable() throws Exception {
@@ -19,7 +27,8 @@ class MainTest {
             assertThat(help.awaitExit(EXIT_BOUND)).isZero();
             assertThat(help.output()).contains("--port", "SSEMUX_PORT", "--host", "SSEMUX_HOST", "--heartbeat-seconds",
                     "--max-connections-per-user", "--max-connections", "--max-channels", "--history-events",
-                    "--history-seconds", "--max-body-bytes", "--outbound-limit-bytes", "--cors-origin", "--io-threads");
+                    "--history-seconds", "--max-body-bytes", "--outbound-limit-bytes", "--[no-]demo", "SSEMUX_DEMO",
+                    "--data-dir", "SSEMUX_DATA_DIR", "--cors-origin", "--io-threads");
         }
     }
 
@@ -41,6 +50,62 @@ class MainTest {
             }
             assertThat(server.output()).contains("Not for production");
         }
+    }
+
+    @Test
+    void servesTheDemoByDefaultWithItsPageAndUploadsInTheDataDirectory(@TempDir Path scratch) throws Exception {
+        Path dataDir = scratch.resolve("data");
+        try (ServerProcess server = ServerProcess.start(Map.of("SSEMUX_DATA_DIR", dataDir.toString()), "--port", "0")) {
+            int port = server.awaitPort();
+
+            HttpResponse<String> page = get(port, "/");
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+            assertThat(page.body()).contains("<script type=\"module\" src=\"/demo/app.js\">");
+            assertThat(get(port, "/demo/app.js").body()).contains("import { getClient } from '/ssemux.js';");
+            assertThat(get(port, "/demo/style.css").headers().firstValue("content-type")).hasValue("text/css; charset=utf-8");
+            assertThat(get(port, "/ssemux.js").statusCode()).isEqualTo(200);
+            assertThat(dataDir.resolve("projects")).isDirectory();
+            assertThat(server.output()).contains("photo-jobs demo at http://127.0.0.1:" + port + "/ (data in " + dataDir + ")");
+        }
+    }
+
+    @Test
+    void turnsTheDemoOffWithNoDemo(@TempDir Path scratch) throws Exception {
+        try (ServerProcess server = ServerProcess.start(Map.of(), "--port", "0", "--no-demo", "--data-dir", scratch.resolve("d").toString())) {
+            assertDemoOff(server.awaitPort());
+            assertThat(scratch.resolve("d")).doesNotExist();
+        }
+    }
+
+    @Test
+    void turnsTheDemoOffWithTheEnvironment(@TempDir Path scratch) throws Exception {
+        try (ServerProcess server = ServerProcess.start(Map.of("SSEMUX_DEMO", "false", "SSEMUX_DATA_DIR", scratch.resolve("d").toString()),
+                "--port", "0")) {
+            assertDemoOff(server.awaitPort());
+        }
+    }
+
+    @Test
+    void exitsWithAClearMessageWhenItCannotCreateTheDataDirectory(@TempDir Path scratch) throws Exception {
+        Path file = Files.writeString(scratch.resolve("a-file"), "not a directory");
+        try (ServerProcess bad = ServerProcess.start(Map.of(), "--port", "0", "--data-dir", file.resolve("data").toString())) {
+            assertThat(bad.awaitExit(EXIT_BOUND)).isEqualTo(1);
+            assertThat(bad.output()).contains("cannot use the data directory " + file.resolve("data"));
+        }
+    }
+
+    private static void assertDemoOff(int port) throws Exception {
+        assertThat(get(port, "/").statusCode()).isEqualTo(404);
+        HttpResponse<String> upload = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/projects/p1/photos"))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(upload.statusCode()).isEqualTo(404);
+        assertThat(get(port, "/ssemux.js").statusCode()).isEqualTo(200);
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -24,7 +24,6 @@ import io.ssemux.core.HubStats;
 import io.ssemux.core.Names;
 import io.ssemux.core.PublishResult;
 import io.ssemux.core.SsemuxException;
-import io.ssemux.netty.RouteHandler;
 import io.ssemux.netty.RouteResponse;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -63,6 +62,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        try {
+            query.path();
+        } catch (IllegalArgumentException e) {
+            respond(ctx, Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                    "path: malformed percent-encoding (expected: %XX with two hex digits)"));
+            return;
+        }
         NettyRequest req = new NettyRequest(ctx, request, query, config.authenticator());
         try {
             switch (query.path()) {
@@ -145,6 +151,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         // From here on the connection carries only SSE bytes: drop the HTTP handlers.
         ChannelPipeline p = ctx.pipeline();
         p.remove(Handlers.BODY);
+        p.remove(Handlers.BODY_LIMIT);
         p.remove(Handlers.KEEP_ALIVE);
         if (p.get(Handlers.CORS) != null) {
             p.remove(Handlers.CORS);
@@ -247,34 +254,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     // ---- application routes ----
 
     private void route(ChannelHandlerContext ctx, NettyRequest req) throws Exception {
-        RouteHandler handler = findRoute(req.path());
-        if (handler == null) {
+        Routes.Route route = config.routes().find(req.path());
+        if (route == null) {
             throw SsemuxException.notFound("path " + Names.quote(req.path()) + ": no such endpoint");
         }
-        RouteResponse answer = handler.handle(req);
+        RouteResponse answer = route.handler().handle(req);
         FullHttpResponse response = Responses.bytes(HttpResponseStatus.valueOf(answer.status()), answer.contentType(), answer.body());
         answer.headers().forEach((name, value) -> response.headers().set(name, value));
         respond(ctx, response);
-    }
-
-    private RouteHandler findRoute(String path) {
-        RouteHandler exact = config.routes().get(path);
-        if (exact != null) {
-            return exact;
-        }
-        RouteHandler best = null;
-        int bestLength = -1;
-        for (Map.Entry<String, RouteHandler> route : config.routes().entrySet()) {
-            String pattern = route.getKey();
-            if (pattern.endsWith("/*")) {
-                String prefix = pattern.substring(0, pattern.length() - 1);
-                if (path.startsWith(prefix) && prefix.length() > bestLength) {
-                    best = route.getValue();
-                    bestLength = prefix.length();
-                }
-            }
-        }
-        return best;
     }
 
     // ---- JSON bodies ----

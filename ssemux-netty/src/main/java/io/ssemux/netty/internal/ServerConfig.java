@@ -3,9 +3,9 @@ package io.ssemux.netty.internal;
 import io.netty.handler.codec.http.cors.CorsConfig;
 import io.ssemux.core.Hub;
 import io.ssemux.core.spi.Authenticator;
-import io.ssemux.netty.RouteHandler;
-import java.util.Map;
 
-/** What every connection's handlers share: an immutable value; {@code cors} is null when cross-origin requests are not allowed. */
-public record ServerConfig(Hub hub, Authenticator authenticator, int maxBodyBytes, int outboundLimitBytes,
-                           Map<String, RouteHandler> routes, CorsConfig cors) {}
+/**
+ * What every connection's handlers share: an immutable value; {@code cors} is null when no other
+ * origin is allowed.
+ */
+public record ServerConfig(Hub hub, Authenticator authenticator, int outboundLimitBytes, Routes routes, CorsConfig cors) {}

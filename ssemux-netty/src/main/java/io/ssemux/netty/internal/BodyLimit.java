@@ -1,0 +1,110 @@
+package io.ssemux.netty.internal;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
+import io.ssemux.core.SsemuxException;
+
+/**
+ * Enforces the body limit of each request's route while the body is read, in front of the
+ * aggregator: a {@code Content-Length} over the limit is refused before any byte of the body is
+ * read, and a body that grows past it (chunked) is refused as soon as it does. The answer is a
+ * JSON 413.
+ *
+ * <p>The rest of a refused body is read and dropped, so that a client that is still sending gets
+ * to read the answer (closing with unread bytes would reset the connection and could lose it) and
+ * the connection serves its next request. Past twice the limit of dropped bytes the connection is
+ * closed instead. A client that sent {@code Expect: 100-continue} sends no body: the connection
+ * closes after the answer. One instance per connection; event loop only.
+ */
+final class BodyLimit extends ChannelInboundHandlerAdapter {
+    private final Routes routes;
+    private int limit;
+    private long received;
+    private ChannelFuture refusal;
+    private long dropBudget;
+
+    BodyLimit(Routes routes) {
+        this.routes = routes;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            start(ctx, request);
+        } else if (msg instanceof HttpContent content) {
+            content(ctx, content);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void start(ChannelHandlerContext ctx, HttpRequest request) {
+        refusal = null;
+        received = 0;
+        limit = routes.maxBodyBytes(path(request));
+        if (declaredLength(request) > limit) {
+            boolean expectsContinue = HttpUtil.is100ContinueExpected(request);
+            ReferenceCountUtil.release(request);
+            refuse(ctx, expectsContinue);
+            return;
+        }
+        ctx.fireChannelRead(request);
+    }
+
+    private void content(ChannelHandlerContext ctx, HttpContent content) {
+        if (refusal != null) {
+            drop(ctx, content);
+            return;
+        }
+        received += content.content().readableBytes();
+        if (received > limit) {
+            refuse(ctx, false);
+            drop(ctx, content);
+            return;
+        }
+        ctx.fireChannelRead(content);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, boolean close) {
+        FullHttpResponse response = Responses.error(SsemuxException.payloadTooLarge(
+                "body: larger than " + limit + " bytes (expected: at most " + limit + ")"));
+        if (close) {
+            HttpUtil.setKeepAlive(response, false); // the keep-alive handler closes after writing it
+        }
+        refusal = ctx.writeAndFlush(response);
+        dropBudget = 2L * limit;
+    }
+
+    /** Drops a refused body's content; closes once past the budget. */
+    private void drop(ChannelHandlerContext ctx, HttpContent content) {
+        dropBudget -= content.content().readableBytes();
+        ReferenceCountUtil.release(content);
+        if (dropBudget < 0 && ctx.channel().isOpen()) {
+            refusal.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static String path(HttpRequest request) {
+        try {
+            return new QueryStringDecoder(request.uri()).path();
+        } catch (IllegalArgumentException e) {
+            return ""; // Matches no route, so the server's limit; the API handler answers 400.
+        }
+    }
+
+    private static long declaredLength(HttpRequest request) {
+        try {
+            return HttpUtil.getContentLength(request, -1L);
+        } catch (NumberFormatException e) {
+            return -1; // The decoder marks the request as failed; the API handler answers 400.
+        }
+    }
+}

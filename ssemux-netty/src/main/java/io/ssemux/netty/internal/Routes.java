@@ -1,0 +1,66 @@
+package io.ssemux.netty.internal;
+
+import io.ssemux.netty.RouteHandler;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The application's routes with their body limits: exact paths first, then the longest
+ * {@code /prefix/*}. ssemux's own paths belong to no route and always keep the server's limit, so
+ * a broad route such as {@code /api/*} cannot raise it. Immutable.
+ */
+public final class Routes {
+    /** The paths ssemux itself answers. */
+    static final Set<String> OWN_PATHS = Set.of("/api/sse/stream", "/api/sse/publish", "/api/sse/subscriptions",
+            "/api/sse/stats", "/healthz");
+
+    /** An application endpoint and the largest body it accepts. */
+    public record Route(RouteHandler handler, int maxBodyBytes) {}
+
+    private final Map<String, Route> routes;
+    private final int serverMaxBodyBytes;
+
+    public Routes(Map<String, Route> routes, int serverMaxBodyBytes) {
+        this.routes = Map.copyOf(routes);
+        this.serverMaxBodyBytes = serverMaxBodyBytes;
+    }
+
+    /** The route that serves {@code path}, or {@code null}. */
+    Route find(String path) {
+        if (OWN_PATHS.contains(path)) {
+            return null;
+        }
+        Route exact = routes.get(path);
+        if (exact != null) {
+            return exact;
+        }
+        Route best = null;
+        int bestLength = -1;
+        for (Map.Entry<String, Route> route : routes.entrySet()) {
+            String pattern = route.getKey();
+            if (pattern.endsWith("/*")) {
+                String prefix = pattern.substring(0, pattern.length() - 1);
+                if (path.startsWith(prefix) && prefix.length() > bestLength) {
+                    best = route.getValue();
+                    bestLength = prefix.length();
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The largest body a request for {@code path} may have. */
+    int maxBodyBytes(String path) {
+        Route route = find(path);
+        return route == null ? serverMaxBodyBytes : route.maxBodyBytes();
+    }
+
+    /** The largest body any request may have: what the aggregator must be able to hold. */
+    int largestMaxBodyBytes() {
+        int largest = serverMaxBodyBytes;
+        for (Route route : routes.values()) {
+            largest = Math.max(largest, route.maxBodyBytes());
+        }
+        return largest;
+    }
+}
