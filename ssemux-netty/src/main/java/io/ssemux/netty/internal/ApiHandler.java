@@ -72,27 +72,27 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         NettyRequest req = new NettyRequest(ctx, request, query, config.authenticator());
         try {
             switch (query.path()) {
-                case "/api/sse/stream" -> {
+                case Routes.STREAM -> {
                     if (allowed(ctx, request, HttpMethod.GET)) {
                         stream(ctx, request, req);
                     }
                 }
-                case "/api/sse/publish" -> {
+                case Routes.PUBLISH -> {
                     if (allowed(ctx, request, HttpMethod.POST)) {
                         respond(ctx, publish(req));
                     }
                 }
-                case "/api/sse/subscriptions" -> {
+                case Routes.SUBSCRIPTIONS -> {
                     if (allowed(ctx, request, HttpMethod.POST)) {
                         respond(ctx, subscriptions(req));
                     }
                 }
-                case "/api/sse/stats" -> {
+                case Routes.STATS -> {
                     if (allowed(ctx, request, HttpMethod.GET)) {
                         respond(ctx, Responses.json(HttpResponseStatus.OK, stats(req.queryParameter("user"))));
                     }
                 }
-                case "/healthz" -> {
+                case Routes.HEALTH -> {
                     if (allowed(ctx, request, HttpMethod.GET)) {
                         respond(ctx, Responses.json(HttpResponseStatus.OK, Map.of("status", "ok")));
                     }

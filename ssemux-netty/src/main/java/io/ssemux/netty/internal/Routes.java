@@ -10,9 +10,13 @@ import java.util.Set;
  * a broad route such as {@code /api/*} cannot raise it. Immutable.
  */
 public final class Routes {
+    static final String STREAM = "/api/sse/stream";
+    static final String PUBLISH = "/api/sse/publish";
+    static final String SUBSCRIPTIONS = "/api/sse/subscriptions";
+    static final String STATS = "/api/sse/stats";
+    static final String HEALTH = "/healthz";
     /** The paths ssemux itself answers. */
-    static final Set<String> OWN_PATHS = Set.of("/api/sse/stream", "/api/sse/publish", "/api/sse/subscriptions",
-            "/api/sse/stats", "/healthz");
+    static final Set<String> OWN_PATHS = Set.of(STREAM, PUBLISH, SUBSCRIPTIONS, STATS, HEALTH);
 
     /** An application endpoint and the largest body it accepts. */
     public record Route(RouteHandler handler, int maxBodyBytes) {}
