@@ -52,7 +52,9 @@ export function backoffDelay(attempt, { floorMs, capMs }, random = Math.random) 
  * The shared client for `options.url` (base URL of the server, default same origin). It lives on
  * `globalThis[Symbol.for('ssemux.client')]`, so every caller, and a module re-evaluated by hot
  * module reload, gets the same instance and the same connection. The options of the first call
- * win; later calls may pass only `{url}` (or nothing for the same origin).
+ * win; later calls may pass only `{url}` (or nothing for the same origin), or the same identity
+ * (`params`, `headers`, `withCredentials`): another identity throws rather than silently handing
+ * back a client that speaks for someone else — `close()` the first one to switch users.
  *
  * @param {object} [options] see {@link SseMuxClient}
  * @returns {SseMuxClient}
@@ -64,8 +66,24 @@ export function getClient(options = {}) {
   if (!client) {
     client = new SseMuxClient(options);
     clients.set(key, client);
+    client[IDENTITY] = identity(options);
+  } else if (hasIdentity(options) && identity(options) !== client[IDENTITY]) {
+    throw new Error(`ssemux: the client for '${key || 'this origin'}' already exists with other params, headers `
+      + 'or withCredentials; close() it before asking for another identity');
   }
   return client;
+}
+
+const IDENTITY = Symbol('ssemux.identity');
+
+function hasIdentity({ params, headers, withCredentials }) {
+  return params !== undefined || headers !== undefined || withCredentials !== undefined;
+}
+
+/** The options that decide whom a client speaks for, in a canonical text. */
+function identity({ params = {}, headers = {}, withCredentials = false }) {
+  const sorted = (record) => Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([sorted(params), sorted(headers), Boolean(withCredentials)]);
 }
 
 /**

@@ -22,6 +22,15 @@ test('getClient keeps one client per base URL on globalThis', () => {
   assert.notEqual(getClient({ url: 'http://other.test' }), a);
 });
 
+test('getClient refuses another identity for the same server instead of reusing the first', () => {
+  const a = getClient({ ...options('http://example.test'), params: { user: 'alice' } });
+  assert.equal(getClient({ url: 'http://example.test', params: { user: 'alice' } }), a, 'the same identity');
+  assert.equal(getClient({ url: 'http://example.test' }), a, 'no identity given');
+  assert.throws(() => getClient({ url: 'http://example.test', params: { user: 'bob' } }), /close\(\) it before/);
+  a.close();
+  assert.notEqual(getClient({ ...options('http://example.test'), params: { user: 'bob' } }), a);
+});
+
 test('a module evaluated again (hot reload) gets the same client and connection', async () => {
   const first = getClient(options(''));
   first.subscribe({ channels: ['a'], handler() {} });
