@@ -85,7 +85,7 @@ final class DefaultSseClient implements SseClient, StreamAttempt.Listener {
         this.connectTimeout = builder.connectTimeout;
         this.retries = new Retries(builder.backoff, builder.random);
         this.wanted = new TreeSet<>(builder.channels.isEmpty() ? Set.of("all") : builder.channels);
-        this.dispatcher = new Dispatcher(threads("events", false));
+        this.dispatcher = new Dispatcher(threads("events", false), builder.maxQueuedEvents);
         this.httpExecutor = Executors.newCachedThreadPool(threads("http", true));
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -174,7 +174,7 @@ final class DefaultSseClient implements SseClient, StreamAttempt.Listener {
                         return;
                     }
                     channels = List.copyOf(wanted);
-                    attempt = new StreamAttempt(http, cursor -> streamRequest(channels, cursor), parser, this,
+                    attempt = new StreamAttempt(http, cursor -> streamRequest(channels, cursor), parser, this, dispatcher,
                             connectTimeout, deadAfterHeartbeats, HEALTHY_AFTER);
                     current = attempt;
                 }

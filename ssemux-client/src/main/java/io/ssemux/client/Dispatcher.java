@@ -8,12 +8,18 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The one thread of a client that runs application code: event handlers and the lifecycle
  * callbacks, one at a time, in the order they were queued. A callback that throws is logged and the
- * next one runs; the stream is not affected. The queue is unbounded: a slow handler delays later
- * events, it does not lose them.
+ * next one runs; the stream is not affected.
+ *
+ * <p>Flow control: past {@code maxQueued} waiting callbacks the dispatcher is
+ * {@linkplain #backlogged() backlogged}, and the stream stops reading until it has drained to half
+ * that ({@link #whenDrained}). A slow handler so holds back the socket, not the heap: the server
+ * keeps the rest, or cuts the stream as a slow consumer and replays it after the reconnect.
  *
  * <p>Thread-safe: {@link #execute} may be called from any thread.
  */
@@ -21,17 +27,50 @@ final class Dispatcher {
     private static final System.Logger LOG = System.getLogger(SseClient.class.getName());
 
     private final ExecutorService executor;
+    private final int maxQueued;
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicReference<Runnable> onDrained = new AtomicReference<>();
 
-    Dispatcher(ThreadFactory threads) {
+    Dispatcher(ThreadFactory threads, int maxQueued) {
         this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads);
+        this.maxQueued = maxQueued;
     }
 
     /** Queues {@code callback}; {@code what} names it in the log if it throws. Dropped once shut down. */
     void execute(String what, Runnable callback) {
+        queued.incrementAndGet();
         try {
-            executor.execute(() -> run(what, callback));
+            executor.execute(() -> {
+                try {
+                    run(what, callback);
+                } finally {
+                    if (queued.decrementAndGet() <= maxQueued / 2) {
+                        resume();
+                    }
+                }
+            });
         } catch (RejectedExecutionException e) {
-            // Shut down: the client is closed, nothing more is delivered.
+            queued.decrementAndGet(); // shut down: the client is closed, nothing more is delivered
+        }
+    }
+
+    /** Whether the stream should stop reading until {@link #whenDrained} says otherwise. Any thread. */
+    boolean backlogged() {
+        return queued.get() >= maxQueued;
+    }
+
+    /** Runs {@code resume} (once, on some thread) when the queue is down to half its bound; at once if it is. */
+    void whenDrained(Runnable resume) {
+        onDrained.set(resume);
+        if (queued.get() <= maxQueued / 2) {
+            resume(); // it drained while we were registering
+        }
+    }
+
+    private void resume() {
+        Runnable resume = onDrained.getAndSet(null);
+        if (resume != null) {
+            resume.run();
         }
     }
 

@@ -44,6 +44,7 @@ public final class SseClientBuilder {
     Consumer<SseClient.State> onStateChange = state -> {};
     Backoff backoff = Backoff.defaults();
     double deadAfterHeartbeats = 3;
+    int maxQueuedEvents = 10_000;
     Duration connectTimeout = Duration.ofSeconds(10);
     String name;
     DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
@@ -157,8 +158,22 @@ public final class SseClientBuilder {
     }
 
     /**
+     * Most handler calls waiting for the event thread (default 10,000). Past it the client stops
+     * reading the stream until half have run: a slow handler holds back the socket, never the heap;
+     * the server keeps what is not read, or cuts the stream and replays it after the reconnect.
+     */
+    public SseClientBuilder maxQueuedEvents(int n) {
+        if (n < 2) {
+            throw new IllegalArgumentException("maxQueuedEvents: " + n + " (expected: >= 2)");
+        }
+        this.maxQueuedEvents = n;
+        return this;
+    }
+
+    /**
      * How many heartbeat intervals (as the server announces them) a stream may stay silent before
-     * it is taken for dead and replaced (default 3).
+     * it is taken for dead and replaced (default 3). Time spent held back by
+     * {@link #maxQueuedEvents} does not count.
      */
     public SseClientBuilder deadAfterHeartbeats(double multiple) {
         if (!(multiple >= 1) || Double.isInfinite(multiple)) {

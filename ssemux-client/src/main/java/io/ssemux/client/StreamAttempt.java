@@ -83,6 +83,7 @@ final class StreamAttempt implements SseListener {
     private final long healthyAfterNanos;
 
     private volatile long lastByteNanos;
+    private volatile boolean paused; // reading held back while the handlers catch up: not a dead stream
     private HttpRequest request; // set by run, before anything reads it
 
     // Guarded by this.
@@ -94,6 +95,7 @@ final class StreamAttempt implements SseListener {
     private Duration retryAfter;
     private CompletableFuture<String> errorBody;
     private Flow.Subscription subscription;
+    private final Dispatcher dispatcher;
     private boolean stopped;
     private boolean ended;
     private Throwable endCause;
@@ -106,8 +108,9 @@ final class StreamAttempt implements SseListener {
      * @param requestFor the request to send, given the last event id to resume after ({@code ""}: none)
      */
     StreamAttempt(HttpClient http, Function<String, HttpRequest> requestFor, ResumableParser parser, Listener listener,
-                  Duration connectTimeout, double deadAfterHeartbeats, Duration healthyAfter) {
+                  Dispatcher dispatcher, Duration connectTimeout, double deadAfterHeartbeats, Duration healthyAfter) {
         this.http = http;
+        this.dispatcher = dispatcher;
         this.requestFor = requestFor;
         this.parser = parser;
         this.listener = listener;
@@ -167,7 +170,7 @@ final class StreamAttempt implements SseListener {
         boolean dead = false;
         while (!ended && !cancelled) {
             long limit = heartbeat == null ? connectTimeoutNanos : (long) (heartbeat.toNanos() * deadAfterHeartbeats);
-            long idle = System.nanoTime() - lastByteNanos;
+            long idle = paused ? 0 : System.nanoTime() - lastByteNanos;
             if (idle >= limit) {
                 dead = true;
                 break;
@@ -377,7 +380,16 @@ final class StreamAttempt implements SseListener {
                 end(e);
                 return;
             }
-            upstream.request(1);
+            if (!dispatcher.backlogged()) {
+                upstream.request(1);
+                return;
+            }
+            paused = true;
+            dispatcher.whenDrained(() -> {
+                lastByteNanos = System.nanoTime();
+                paused = false;
+                upstream.request(1);
+            });
         }
 
         @Override

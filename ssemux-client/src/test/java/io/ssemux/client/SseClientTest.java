@@ -15,7 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,6 +108,46 @@ class SseClientTest {
         }
         assertThat(order).containsExactlyElementsOf(expected);
         assertThat(Set.copyOf(recorder.threads)).containsExactly("ordered-events");
+    }
+
+    @Test
+    void aSlowHandlerHoldsBackTheSocketNotTheHeapAndLosesNothing() throws Exception {
+        int events = 300;
+        String filler = "x".repeat(100_000);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> handled = new CopyOnWriteArrayList<>();
+        open(client("jobs").maxQueuedEvents(8).on("chunk", e -> {
+            try {
+                release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            handled.add(Integer.parseInt(e.data().substring(1, e.data().indexOf(':'))));
+        }));
+
+        // 100 KB every 5 ms: a client that kept reading would keep up. This one stops reading once
+        // 8 handler calls wait, so the server holds the rest and cuts it as a slow consumer.
+        ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger next = new AtomicInteger();
+        try {
+            publisher.scheduleAtFixedRate(() -> {
+                int i = next.getAndIncrement();
+                if (i < events) {
+                    server.hub().publish("jobs", "chunk", "\"" + i + ":" + filler + "\"");
+                }
+            }, 0, 5, TimeUnit.MILLISECONDS);
+            await().atMost(WAIT).until(() -> stats().slowConsumerDisconnects() >= 1);
+            release.countDown();
+            await().atMost(WAIT).until(() -> next.get() >= events);
+        } finally {
+            publisher.shutdownNow();
+        }
+
+        await().atMost(WAIT).until(() -> handled.size() >= events);
+        assertThat(handled).hasSize(events);
+        for (int i = 0; i < events; i++) {
+            assertThat(handled.get(i)).as("event #%d", i).isEqualTo(i);
+        }
     }
 
     @Test
