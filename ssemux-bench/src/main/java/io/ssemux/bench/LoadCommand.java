@@ -306,7 +306,7 @@ public final class LoadCommand implements Callable<Integer> {
                 Histograms.millis(connect, 50), Histograms.millis(connect, 99),
                 Histograms.millis(latency, 50), Histograms.millis(latency, 90), Histograms.millis(latency, 99),
                 Histograms.millis(latency, 99.9), latency.getTotalCount() == 0 ? 0 : latency.getMaxValue() / 1000.0,
-                round(cpu), cpu > 0 ? Math.round(r.measured() / cpu) : 0, round(100 * cpu / wall),
+                round(cpu), round(measureEnd.systemSeconds() - measureStart.systemSeconds()), cpu > 0 ? Math.round(r.measured() / cpu) : 0, round(100 * cpu / wall),
                 baseline.rssBytes(), idle.rssBytes(),
                 r.connected() == 0 ? 0 : (idle.rssBytes() - baseline.rssBytes()) / r.connected(),
                 afterRun.rssBytes(), afterClose.rssBytes(), loadBefore, loadAfter);

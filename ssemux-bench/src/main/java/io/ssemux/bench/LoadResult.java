@@ -32,6 +32,7 @@ import java.util.Locale;
  * @param latencyP999              99.9th percentile
  * @param latencyMax               maximum
  * @param serverCpuSeconds         server CPU time (user + system) over the measured phase and drain
+ * @param serverSystemSeconds      the part of it in the kernel (system time)
  * @param deliveriesPerCpuSecond   measured deliveries / serverCpuSeconds
  * @param serverCpuPercent         serverCpuSeconds over the wall time of the measured phase and drain, ×100
  * @param rssBaseline              server RSS before any stream
@@ -47,7 +48,7 @@ record LoadResult(String label, String target, int connections, int connected, i
                   long expected, long delivered, long lost, long gaps, long duplicates, long measuredDelivered,
                   double connectSeconds, double connectP50, double connectP99,
                   double latencyP50, double latencyP90, double latencyP99, double latencyP999, double latencyMax,
-                  double serverCpuSeconds, double deliveriesPerCpuSecond, double serverCpuPercent,
+                  double serverCpuSeconds, double serverSystemSeconds, double deliveriesPerCpuSecond, double serverCpuPercent,
                   long rssBaseline, long rssIdle, long rssPerConnection, long rssAfterRun, long rssAfterClose,
                   double loadBefore, double loadAfter) {
 

@@ -22,17 +22,24 @@ final class ProcessStats {
         this.pids = List.copyOf(pids);
     }
 
-    /** One reading: resident bytes and CPU seconds (user + system) since the processes started. */
-    record Sample(long rssBytes, double cpuSeconds) {}
+    /** One reading: resident bytes, and CPU seconds in user and system mode since the processes started. */
+    record Sample(long rssBytes, double userSeconds, double systemSeconds) {
+        double cpuSeconds() {
+            return userSeconds + systemSeconds;
+        }
+    }
 
     Sample sample() {
         long rss = 0;
-        long ticks = 0;
+        long user = 0;
+        long system = 0;
         for (long pid : pids) {
             rss += rssKb(pid) * 1024;
-            ticks += cpuTicks(pid);
+            long[] ticks = cpuTicks(pid);
+            user += ticks[0];
+            system += ticks[1];
         }
-        return new Sample(rss, (double) ticks / TICKS_PER_SECOND);
+        return new Sample(rss, (double) user / TICKS_PER_SECOND, (double) system / TICKS_PER_SECOND);
     }
 
     private static long rssKb(long pid) {
@@ -44,11 +51,12 @@ final class ProcessStats {
         return 0;
     }
 
-    private static long cpuTicks(long pid) {
+    /** User and system ticks. */
+    private static long[] cpuTicks(long pid) {
         String stat = read(pid, "stat");
         // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime: fields 14 and 15 of stat
+        return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])}; // utime, stime: fields 14 and 15 of stat
     }
 
     private static String read(long pid, String file) {

@@ -2,6 +2,8 @@ package io.ssemux.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +30,9 @@ final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ShareSpec share = JSON.readValue(spec, ShareSpec.class);
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        // Standard output carries the reports only: anything else printed (logs) goes to standard error.
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        System.setOut(System.err);
         ScheduledExecutorService deadline = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "worker-deadline");
             t.setDaemon(true);

@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SsemuxServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SsemuxServer.class);
+    private static final FixedRecvByteBufAllocator RECEIVE_BUFFERS = new FixedRecvByteBufAllocator(4096);
 
     private final ServerConfig config;
     private final String host;
@@ -72,6 +74,9 @@ public final class SsemuxServer implements AutoCloseable {
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // One allocator for every connection, whose per-connection handle is smaller than the
+                // adaptive one's: a stream reads nothing after its request, and requests are small.
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.outboundLimitBytes() / 2, config.outboundLimitBytes()))
                 .childHandler(new ServerInitializer(config, channels));
