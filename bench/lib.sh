@@ -10,7 +10,7 @@ NCHAN_PORT="${NCHAN_PORT:-18090}"
 # The server's JVM: JDK 17 by default; BENCH_JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 for the newest.
 BENCH_JAVA_HOME="${BENCH_JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 # The flags measured in docs/BENCHMARKS.md; override with SSEMUX_JVM_FLAGS.
-DEFAULT_JVM_FLAGS="-XX:+UseSerialGC -Xms16m -Xmx512m -Xmn8m -Xss256k -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-UseAdaptiveSizePolicy -XX:TieredStopAtLevel=4 -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=64m"
+DEFAULT_JVM_FLAGS="-XX:+UseSerialGC -Xms16m -Xmx512m -Xmn8m -Xss256k -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-UseAdaptiveSizePolicy -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=64m"
 SSEMUX_JVM_FLAGS="${SSEMUX_JVM_FLAGS:-$DEFAULT_JVM_FLAGS}"
 QUIET_LOAD="${QUIET_LOAD:-0.7}"
 SERVER_PIDS=()
@@ -51,11 +51,11 @@ wait_http() { # url, seconds
 # Starts ssemux on $SSEMUX_PORT with $SSEMUX_JVM_FLAGS; sets SERVER_PID.
 start_ssemux() {
   SSEMUX_LOG_LEVEL=WARN "$BENCH_JAVA_HOME/bin/java" $SSEMUX_JVM_FLAGS -jar "$SERVER_JAR" --port "$SSEMUX_PORT" \
-      --max-connections 19950 --io-threads 2 >"$RUN_DIR/ssemux.log" 2>&1 &
+      --max-connections 19950 --io-threads 2 ${SSEMUX_ARGS:-} >"$RUN_DIR/ssemux.log" 2>&1 &
   SERVER_PID=$!
   SERVER_PIDS+=("$SERVER_PID")
   wait_http "http://127.0.0.1:$SSEMUX_PORT/healthz" 30
-  log "ssemux pid $SERVER_PID ($("$BENCH_JAVA_HOME/bin/java" -version 2>&1 | head -1)) flags: $SSEMUX_JVM_FLAGS"
+  log "ssemux pid $SERVER_PID ($("$BENCH_JAVA_HOME/bin/java" -version 2>&1 | head -1)) flags: $SSEMUX_JVM_FLAGS ${SSEMUX_ARGS:-}"
 }
 
 # Installs Debian's Nchan module when it is missing, starts nginx (1 worker) on $NCHAN_PORT with
@@ -87,10 +87,10 @@ stop_servers() {
   SERVER_PIDS=()
 }
 
-# The heap's live bytes (a full GC first) of the JVM $1, from its class histogram; the histogram goes to $2.
-heap_histogram() {
-  "$BENCH_JAVA_HOME/bin/jcmd" "$1" GC.class_histogram >"$2" 2>&1
-  awk '/^Total/ { print $3 }' "$2"
+# The bytes of a class histogram (jcmd GC.class_histogram, taken after a full GC), without the
+# filler arrays that JDK 21+ lists for the unused ends of allocation buffers (not live objects).
+live_bytes() {
+  awk '/^ *[0-9]+:/ && !/FillerElement/ { s += $3 } END { print s }' "$1"
 }
 
 # Runs the load generator: label, target (ssemux|nchan), then generator options. Writes $RUN_DIR/<label>.json.

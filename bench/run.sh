@@ -6,7 +6,8 @@
 #   bench/run.sh fanout1k  [ssemux|nchan|both]  1,000 streams x 100 events/s: deliveries per CPU-second, latency
 #   bench/run.sh fanout10k [ssemux|nchan|both]  10,000 streams x 10 events/s
 #   bench/run.sh sweep     [ssemux|nchan|both]  1k, 5k, 10k, 19k streams at 100k deliveries/s (the chart)
-#   bench/run.sh all                            every scenario for both, then the table and the chart
+#   bench/run.sh jdk25                          idle, fanout1k, fanout10k for ssemux on JDK 25 with compact headers
+#   bench/run.sh all                            every scenario for both (and jdk25), then the table and the chart
 #
 # Results: JSON per run, rows.md and, after 'all' or 'report', table.md and chart.png in
 # $RESULTS_DIR (default docs/bench). Env: BENCH_JAVA_HOME (server JDK), SSEMUX_JVM_FLAGS,
@@ -24,25 +25,30 @@ log "logs in $RUN_DIR, results in $RESULTS_DIR"
 
 # One run on a fresh server: label, target, then generator options.
 one() {
-  local label=$1 target=$2; shift 2
+  local label=$1${LABEL_SUFFIX:-} target=$2; shift 2
   if [[ $target == ssemux ]]; then
     start_ssemux
     local base
-    base=$(heap_histogram "$SERVER_PID" "$RUN_DIR/$label.heap-base.txt")
+    "$BENCH_JAVA_HOME/bin/jcmd" "$SERVER_PID" GC.class_histogram >"$RUN_DIR/$label.heap-base.txt"
+    base=$(live_bytes "$RUN_DIR/$label.heap-base.txt")
     load "$label" ssemux "$@" --port "$SSEMUX_PORT" \
         --on-idle "$BENCH_JAVA_HOME/bin/jcmd $SERVER_PID GC.class_histogram > $RUN_DIR/$label.heap-idle.txt" \
         --on-end "$BENCH_JAVA_HOME/bin/jcmd $SERVER_PID GC.class_histogram > $RUN_DIR/$label.heap-end.txt"
-    echo "$base" >"$RUN_DIR/$label.heap-base"
   else
     start_nchan
     load "$label" nchan "$@" --port "$NCHAN_PORT"
   fi
   stop_servers
   cp "$RUN_DIR/$label.json" "$RESULTS_DIR/"
-  for f in "$RUN_DIR/$label".heap-*.txt; do
-    [[ -f $f ]] && head -25 "$f" >"$RESULTS_DIR/$(basename "$f")"
-  done
-  [[ -f "$RUN_DIR/$label.heap-base" ]] && cp "$RUN_DIR/$label.heap-base" "$RESULTS_DIR/" || true
+  if [[ $target == ssemux ]]; then
+    # Live heap (after a full GC) before any stream, with every stream idle, and after they closed.
+    local idle end
+    idle=$(live_bytes "$RUN_DIR/$label.heap-idle.txt")
+    end=$(live_bytes "$RUN_DIR/$label.heap-end.txt")
+    printf '{"heapBase": %s, "heapIdle": %s, "heapEnd": %s, "jvm": "%s", "flags": "%s"}\n' "$base" "$idle" "$end" \
+        "$("$BENCH_JAVA_HOME/bin/java" -version 2>&1 | head -1 | tr -d '"')" "$SSEMUX_JVM_FLAGS" >"$RESULTS_DIR/$label.heap.json"
+    head -30 "$RUN_DIR/$label.heap-idle.txt" >"$RESULTS_DIR/$label.heap-idle.txt"
+  fi
 }
 
 targets() {
@@ -90,10 +96,20 @@ report() {
   "$py" "$BENCH_DIR/report.py" "$RESULTS_DIR"
 }
 
+jdk25() {
+  local home=$BENCH_JAVA_HOME flags=$SSEMUX_JVM_FLAGS chosen=$servers
+  BENCH_JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+  SSEMUX_JVM_FLAGS="$SSEMUX_JVM_FLAGS -XX:+UseCompactObjectHeaders"
+  LABEL_SUFFIX=-jdk25
+  servers=ssemux
+  idle; fanout1k; fanout10k
+  BENCH_JAVA_HOME=$home SSEMUX_JVM_FLAGS=$flags LABEL_SUFFIX= servers=$chosen
+}
+
 build
 case "$scenario" in
-  idle|fanout1k|fanout10k|sweep) "$scenario" ;;
-  all) servers=both; idle; fanout1k; fanout10k; sweep; report ;;
+  idle|fanout1k|fanout10k|sweep|jdk25) "$scenario" ;;
+  all) servers=both; idle; fanout1k; fanout10k; sweep; jdk25; report ;;
   report) report ;;
   *) sed -n '2,16p' "$0" >&2; exit 2 ;;
 esac

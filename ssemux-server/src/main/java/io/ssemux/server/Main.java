@@ -66,6 +66,10 @@ public final class Main implements Callable<Integer> {
             description = "Bytes queued for one stream before it is cut as a slow consumer. Env SSEMUX_OUTBOUND_LIMIT_BYTES.")
     int outboundLimitBytes;
 
+    @Option(names = "--flush-window-millis", defaultValue = "${env:SSEMUX_FLUSH_WINDOW_MILLIS:-0}",
+            description = "Events wait this long to go out together (fewer writes, more latency); 0 sends at once. Env SSEMUX_FLUSH_WINDOW_MILLIS.")
+    long flushWindowMillis;
+
     @Option(names = "--io-threads", defaultValue = "${env:SSEMUX_IO_THREADS:-0}",
             description = "Netty I/O threads; 0 means one per core. Env SSEMUX_IO_THREADS.")
     int ioThreads;
@@ -88,7 +92,8 @@ public final class Main implements Callable<Integer> {
                     Duration.ofSeconds(historySeconds));
             hub = Hub.builder().config(config).listener(new ConnectionLog()).build();
             builder = SsemuxServer.builder(hub).host(host).port(port)
-                    .maxBodyBytes(maxBodyBytes).outboundLimitBytes(outboundLimitBytes);
+                    .maxBodyBytes(maxBodyBytes).outboundLimitBytes(outboundLimitBytes)
+                    .flushWindow(Duration.ofMillis(flushWindowMillis));
             if (ioThreads > 0) {
                 builder.ioThreads(ioThreads);
             }

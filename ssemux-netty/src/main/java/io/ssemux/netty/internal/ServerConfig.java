@@ -7,4 +7,4 @@ import java.util.Map;
 
 /** What every connection's handlers share: an immutable value. */
 public record ServerConfig(Hub hub, Authenticator authenticator, int maxBodyBytes, int outboundLimitBytes,
-                           Map<String, RouteHandler> routes) {}
+                           Map<String, RouteHandler> routes, StreamExecutors streamExecutors) {}
