@@ -7,6 +7,7 @@
 #   bench/run.sh fanout10k [ssemux|nchan|both]  10,000 streams x 10 events/s
 #   bench/run.sh sweep     [ssemux|nchan|both]  1k, 5k, 10k, 19k streams at 100k deliveries/s (the chart)
 #   bench/run.sh jdk25                          idle, fanout1k, fanout10k for ssemux on JDK 25 with compact headers
+#   bench/run.sh window                         fanout1k (50 ms) and fanout10k (250 ms) for ssemux with a flush window
 #   bench/run.sh all                            every scenario for both (and jdk25), then the table and the chart
 #
 # Results: JSON per run, rows.md and, after 'all' or 'report', table.md and chart.png in
@@ -106,10 +107,18 @@ jdk25() {
   BENCH_JAVA_HOME=$home SSEMUX_JVM_FLAGS=$flags LABEL_SUFFIX= servers=$chosen
 }
 
+window() {
+  local chosen=$servers
+  servers=ssemux LABEL_SUFFIX=-window
+  SSEMUX_ARGS="--flush-window-millis 50" fanout1k
+  SSEMUX_ARGS="--flush-window-millis 250" fanout10k
+  SSEMUX_ARGS= LABEL_SUFFIX= servers=$chosen
+}
+
 build
 case "$scenario" in
-  idle|fanout1k|fanout10k|sweep|jdk25) "$scenario" ;;
-  all) servers=both; idle; fanout1k; fanout10k; sweep; jdk25; report ;;
+  idle|fanout1k|fanout10k|sweep|jdk25|window) "$scenario" ;;
+  all) servers=both; idle; fanout1k; fanout10k; sweep; jdk25; window; report ;;
   report) report ;;
   *) sed -n '2,16p' "$0" >&2; exit 2 ;;
 esac
