@@ -50,8 +50,8 @@ wait_http() { # url, seconds
 
 # Starts ssemux on $SSEMUX_PORT with $SSEMUX_JVM_FLAGS; sets SERVER_PID.
 start_ssemux() {
-  SSEMUX_LOG_LEVEL=WARN "$BENCH_JAVA_HOME/bin/java" $SSEMUX_JVM_FLAGS -jar "$SERVER_JAR" --port "$SSEMUX_PORT" \
-      --max-connections 19950 --io-threads 2 ${SSEMUX_ARGS:-} >"$RUN_DIR/ssemux.log" 2>&1 &
+  SSEMUX_LOG_LEVEL=WARN SSEMUX_IO_THREADS="${SSEMUX_IO_THREADS:-2}" "$BENCH_JAVA_HOME/bin/java" $SSEMUX_JVM_FLAGS -jar "$SERVER_JAR" --port "$SSEMUX_PORT" \
+      --max-connections 19950 ${SSEMUX_ARGS:-} >"$RUN_DIR/ssemux.log" 2>&1 &
   SERVER_PID=$!
   SERVER_PIDS+=("$SERVER_PID")
   wait_http "http://127.0.0.1:$SSEMUX_PORT/healthz" 30
@@ -98,5 +98,6 @@ load() {
   local label=$1 target=$2; shift 2
   wait_quiet "${QUIET_WAIT:-120}"
   java -XX:+UseSerialGC -Xmx512m -jar "$BENCH_JAR" load --label "$label" --target "$target" \
-      --server-pid "$SERVER_PID" --out "$RUN_DIR/$label.json" "$@" | tail -1 >>"$RUN_DIR/rows.md"
+      --server-pid "$SERVER_PID" --out "$RUN_DIR/$label.json" "$@" | tail -1 >>"$RUN_DIR/rows.md" \
+      || log "$label: NOT CLEAN (a stream failed, or an event was lost or duplicated): see $label.json"
 }

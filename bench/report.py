@@ -4,6 +4,8 @@ chart.png (latency and deliveries per CPU-second against streams). Usage: report
 import glob
 import json
 import os
+import re
+import statistics
 import sys
 
 import matplotlib
@@ -25,6 +27,23 @@ for path in glob.glob(os.path.join(results_dir, "*.json")):
             runs[name]["heap"] = json.load(f)
 
 
+# Repeated runs (label-rN) become one: the median of each figure, with every run's p99 kept.
+groups = {}
+for name, r in runs.items():
+    groups.setdefault(re.sub(r"-r\d+", "", name), []).append(r)
+runs = {}
+for name, group in groups.items():
+    merged = dict(group[0])
+    for key, value in group[0].items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            merged[key] = statistics.median(g[key] for g in group)
+    merged["runs"] = len(group)
+    merged["uncleanRuns"] = [g["label"] for g in group
+                             if g["lost"] or g["gaps"] or g["duplicates"] or g["failed"] or g["closedEarly"]]
+    merged["p99s"] = sorted(g["latencyP99"] for g in group)
+    runs[name] = merged
+
+
 def kb(b):
     return f"{b / 1024:.2f} KB"
 
@@ -39,8 +58,7 @@ def heap_per_stream(r):
 
 
 def clean(r):
-    return "yes" if r["lost"] == 0 and r["gaps"] == 0 and r["duplicates"] == 0 and r["failed"] == 0 \
-        and r["closedEarly"] == 0 else f"NO (lost {r['lost']}, dup {r['duplicates']}, failed {r['failed']})"
+    return "yes" if not r["uncleanRuns"] else "NO: " + ", ".join(r["uncleanRuns"])
 
 
 out = []
@@ -66,17 +84,18 @@ out.append("")
 for scenario, heading in (("fanout1k", "1,000 streams × 100 events/s"), ("fanout10k", "10,000 streams × 10 events/s")):
     n = runs.get(scenario + "-nchan")
     out.append(f"### Fan-out: {heading}\n")
-    out.append("| server | delivered / expected | exactly once | deliveries / server CPU-s | vs Nchan | kernel share "
-               "| p50 ms | p99 ms | vs Nchan | p99.9 ms | load before → after |")
-    out.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    out.append("| server | runs | delivered / expected | exactly once | deliveries / server CPU-s | vs Nchan | kernel share "
+               "| p50 ms | p99 ms | vs Nchan | p99 of each run | p99.9 ms | load before → after |")
+    out.append("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|")
     rows = [(t, runs.get(scenario + "-ssemux" + s)) for t, s in servers] + [("Nchan (nginx, 1 worker)", n)]
     for title, r in rows:
         if not r:
             continue
         sys_share = r["serverSystemSeconds"] / r["serverCpuSeconds"] if r["serverCpuSeconds"] else 0
-        out.append(f"| {title} | {r['delivered']:,} / {r['expected']:,} | {clean(r)} | {r['deliveriesPerCpuSecond']:,.0f} | "
+        out.append(f"| {title} | {r['runs']} | {r['delivered']:,.0f} / {r['expected']:,.0f} | {clean(r)} | {r['deliveriesPerCpuSecond']:,.0f} | "
                    f"{ratio(r['deliveriesPerCpuSecond'], n['deliveriesPerCpuSecond']) if n else '–'} | {sys_share:.0%} | "
                    f"{r['latencyP50']:.1f} | {r['latencyP99']:.1f} | {ratio(r['latencyP99'], n['latencyP99']) if n else '–'} | "
+                   f"{', '.join(f'{p:.1f}' for p in r['p99s'])} | "
                    f"{r['latencyP999']:.1f} | {r['loadBefore']:.2f} → {r['loadAfter']:.2f} |")
     out.append("")
 

@@ -12,7 +12,8 @@
 #
 # Results: JSON per run, rows.md and, after 'all' or 'report', table.md and chart.png in
 # $RESULTS_DIR (default docs/bench). Env: BENCH_JAVA_HOME (server JDK), SSEMUX_JVM_FLAGS,
-# QUIET_LOAD (default 0.7) and QUIET_WAIT (seconds to wait for it, default 120), BENCH_SKIP_BUILD=1.
+# SSEMUX_IO_THREADS (default 2), QUIET_LOAD (default 0.7) and QUIET_WAIT (seconds to wait for it,
+# default 120), REPEAT (runs of fanout1k/fanout10k, default 3), BENCH_SKIP_BUILD=1.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -67,15 +68,21 @@ idle() {
   done
 }
 
+# Latency tails move with whatever else the two cores run: REPEAT runs (default 3), servers in turn;
+# the report gives the median of each figure and the range of p99.
 fanout1k() {
-  for t in $(targets); do
-    one "fanout1k-$t" "$t" -c 1000 --processes 2 --rate 100 --warmup-seconds 10 --duration-seconds 20 --require-clean
+  for r in $(seq 1 "${REPEAT:-3}"); do
+    for t in $(targets); do
+      one "fanout1k-$t-r$r" "$t" -c 1000 --processes 2 --rate 100 --warmup-seconds 10 --duration-seconds 20 --require-clean
+    done
   done
 }
 
 fanout10k() {
-  for t in $(targets); do
-    one "fanout10k-$t" "$t" -c 10000 --processes 2 --rate 10 --warmup-seconds 10 --duration-seconds 20 --require-clean
+  for r in $(seq 1 "${REPEAT:-3}"); do
+    for t in $(targets); do
+      one "fanout10k-$t-r$r" "$t" -c 10000 --processes 2 --rate 10 --warmup-seconds 10 --duration-seconds 20 --require-clean
+    done
   done
 }
 
@@ -103,15 +110,15 @@ jdk25() {
   SSEMUX_JVM_FLAGS="$SSEMUX_JVM_FLAGS -XX:+UseCompactObjectHeaders"
   LABEL_SUFFIX=-jdk25
   servers=ssemux
-  idle; fanout1k; fanout10k
+  idle; REPEAT=1 fanout1k; REPEAT=1 fanout10k
   BENCH_JAVA_HOME=$home SSEMUX_JVM_FLAGS=$flags LABEL_SUFFIX= servers=$chosen
 }
 
 window() {
   local chosen=$servers
   servers=ssemux LABEL_SUFFIX=-window
-  SSEMUX_ARGS="--flush-window-millis 50" fanout1k
-  SSEMUX_ARGS="--flush-window-millis 250" fanout10k
+  SSEMUX_ARGS="--flush-window-millis 50" REPEAT=1 fanout1k
+  SSEMUX_ARGS="--flush-window-millis 250" REPEAT=1 fanout10k
   SSEMUX_ARGS= LABEL_SUFFIX= servers=$chosen
 }
 
