@@ -1,12 +1,11 @@
 package io.ssemux.core;
 
 import io.ssemux.core.sse.Frame;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * The hub's record of one stream.
@@ -22,16 +21,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * as a slow consumer.
  */
 final class ConnectionState implements Connection {
+    private static final AtomicReferenceFieldUpdater<ConnectionState, CloseReason> CLOSE_REASON =
+            AtomicReferenceFieldUpdater.newUpdater(ConnectionState.class, CloseReason.class, "closeReason");
+
     private final DefaultHub hub;
     private final String id;
     private final String user;
     private final Format format;
     private final SseSink sink;
-    private final Executor executor;
-    private final Instant openedAt;
+    private final Outbox outbox;
     private final int backlogLimit;
     private volatile Set<String> channels;
-    private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
+    private volatile CloseReason closeReason;
 
     // Confined to the executor.
     private ArrayDeque<Frame> backlog = new ArrayDeque<>();
@@ -39,15 +40,14 @@ final class ConnectionState implements Connection {
     private boolean unflushed;
 
     ConnectionState(DefaultHub hub, String id, String user, Format format, Set<String> channels, SseSink sink,
-                    Instant openedAt, int backlogLimit) {
+                    Outbox outbox, int backlogLimit) {
         this.hub = hub;
         this.id = id;
         this.user = user;
         this.format = format;
         this.channels = channels;
         this.sink = sink;
-        this.executor = sink.executor();
-        this.openedAt = openedAt;
+        this.outbox = outbox;
         this.backlogLimit = backlogLimit;
     }
 
@@ -75,12 +75,13 @@ final class ConnectionState implements Connection {
         return format;
     }
 
-    Instant openedAt() {
-        return openedAt;
+    /** The live events of this connection's executor, which is also {@code sink.executor()}. */
+    Outbox outbox() {
+        return outbox;
     }
 
     Executor executor() {
-        return executor;
+        return outbox.executor();
     }
 
     boolean accepts(String channel) {
@@ -90,11 +91,11 @@ final class ConnectionState implements Connection {
 
     /** Marks the connection removed; true for the one caller that did it. */
     boolean markRemoved(CloseReason reason) {
-        return closeReason.compareAndSet(null, reason);
+        return CLOSE_REASON.compareAndSet(this, null, reason);
     }
 
     boolean isRemoved() {
-        return closeReason.get() != null;
+        return closeReason != null;
     }
 
     // ---- executor-confined ----
@@ -116,26 +117,44 @@ final class ConnectionState implements Connection {
         drain();
     }
 
-    /** Hands a live event to the stream. Runs on the executor; the caller flushes. */
-    void deliver(EncodedEvent event) {
+    /**
+     * Hands a live event to the stream. Runs on the executor; the caller flushes and counts.
+     *
+     * @return whether it was written (not queued behind a replay, nor dropped)
+     */
+    boolean deliver(EncodedEvent event) {
         if (ending) {
-            return;
+            return false;
         }
         if (backlog != null) {
             if (backlog.size() >= backlogLimit) {
                 cutAsSlowConsumer(backlog.size() + 1);
-                return;
+                return false;
             }
             backlog.add(event.frame(format));
-            return;
+            return false;
         }
-        if (!sink.isWritable()) {
+        if (!sink.isWritable() && !flushAndRecheck()) {
             cutAsSlowConsumer(1);
-            return;
+            return false;
         }
         sink.send(event.frame(format));
         unflushed = true;
-        hub.countDelivered(1);
+        return true;
+    }
+
+    /**
+     * Bytes sent but not yet flushed count against the outbound limit too: when several events
+     * coalesce into one flush, a fast reader may look full only because nothing was pushed yet.
+     * Pushes them and tells whether the sink has room now.
+     */
+    private boolean flushAndRecheck() {
+        if (!unflushed) {
+            return false;
+        }
+        unflushed = false;
+        sink.flush();
+        return sink.isWritable();
     }
 
     void flushIfNeeded() {

@@ -7,7 +7,6 @@ import io.ssemux.core.sse.SseEncoder;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,11 +30,12 @@ import java.util.concurrent.atomic.LongAdder;
  * The hub.
  *
  * <p>Concurrency: one lock orders publishes, connects, subscription changes and removals. Under it a
- * publish takes its id from the log and enqueues one delivery task per executor (I/O thread) that
- * has subscribers; since every write to a connection goes through its executor's FIFO queue, each
+ * publish takes its id from the log and offers the event to the {@link Outbox} of each executor
+ * (I/O thread) that has subscribers; an outbox is drained in order on its executor, so each
  * connection sees events in id order, and a connect that registers under the lock gets exactly the
- * events after its replay. The work under the lock is O(executors), not O(subscribers): the
- * per-connection writes run on the executors, in parallel.
+ * events after its replay (live events that overtake its opening task wait in its backlog). The
+ * work under the lock is O(executors), not O(subscribers): the per-connection writes run on the
+ * executors, in parallel.
  */
 final class DefaultHub implements Hub {
     private static final Frame HEARTBEAT_COMMENT = SseEncoder.comment("heartbeat");
@@ -44,7 +44,6 @@ final class DefaultHub implements Hub {
     private final HubConfig config;
     private final EventLog log;
     private final HubListener listener;
-    private final Clock clock;
     private final ScheduledExecutorService timer;
     private final SecureRandom random = new SecureRandom();
     private final Frame evictedFrame;
@@ -54,6 +53,7 @@ final class DefaultHub implements Hub {
     private final Subscribers allChannels = new Subscribers();            // guarded by lock
     private final Map<String, ArrayDeque<ConnectionState>> byUser = new HashMap<>(); // guarded by lock, oldest first
     private final Map<String, ConnectionState> byId = new ConcurrentHashMap<>();
+    private final Map<Executor, Outbox> outboxes = new ConcurrentHashMap<>(); // one per executor, kept
     private boolean closed; // guarded by lock
 
     private final LongAdder published = new LongAdder();
@@ -64,11 +64,10 @@ final class DefaultHub implements Hub {
     private final LongAdder evicted = new LongAdder();
     private final LongAdder slowConsumers = new LongAdder();
 
-    DefaultHub(HubConfig config, EventLog log, HubListener listener, Clock clock) {
+    DefaultHub(HubConfig config, EventLog log, HubListener listener) {
         this.config = config;
         this.log = log;
         this.listener = listener;
-        this.clock = clock;
         this.evictedFrame = SseEncoder.event(null, "evicted",
                 "{\"reason\":\"too_many_connections\",\"limit\":" + config.maxConnectionsPerUser() + "}");
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -108,15 +107,7 @@ final class DefaultHub implements Hub {
 
     private static int fanOut(Subscribers subscribers, EncodedEvent event) {
         for (Subscribers.Group group : subscribers.groups()) {
-            ConnectionState[] members = group.members();
-            execute(group.executor(), () -> {
-                for (ConnectionState member : members) {
-                    member.deliver(event);
-                }
-                for (ConnectionState member : members) {
-                    member.flushIfNeeded();
-                }
-            });
+            group.outbox().offer(event, group.members());
         }
         return subscribers.size();
     }
@@ -124,8 +115,9 @@ final class DefaultHub implements Hub {
     @Override
     public Connection connect(ConnectRequest request, SseSink sink) {
         Set<String> channels = checkChannels(request.channels(), "channels");
+        Outbox outbox = outboxes.computeIfAbsent(sink.executor(), executor -> new Outbox(this, executor));
         ConnectionState connection = new ConnectionState(this, newConnectionId(), request.user(), request.format(),
-                Set.copyOf(channels), sink, clock.instant(), config.historyMaxEvents() + 1024);
+                Set.copyOf(channels), sink, outbox, config.historyMaxEvents() + 1024);
         List<ConnectionState> victims = new ArrayList<>();
         StringBuilder opening = SseEncoder.appendRetry(new StringBuilder(256), config.retry().toMillis());
         SseEncoder.appendEvent(opening, null, "connected", connectedJson(connection));
@@ -146,7 +138,8 @@ final class DefaultHub implements Hub {
                     connection.queueReplay(replay.events());
                 }
             }
-            ArrayDeque<ConnectionState> ofUser = byUser.computeIfAbsent(connection.user(), u -> new ArrayDeque<>());
+            ArrayDeque<ConnectionState> ofUser = byUser.computeIfAbsent(connection.user(),
+                    u -> new ArrayDeque<>(Math.min(config.maxConnectionsPerUser(), 16)));
             while (ofUser.size() >= config.maxConnectionsPerUser()) {
                 ConnectionState oldest = ofUser.peekFirst();
                 removeLocked(oldest, CloseReason.EVICTED);

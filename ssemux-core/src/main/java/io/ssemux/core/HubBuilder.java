@@ -84,7 +84,7 @@ public final class HubBuilder {
         return this;
     }
 
-    /** The clock of history ages and connection times (tests fake it). */
+    /** The clock of history ages (tests fake it). */
     public HubBuilder clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         return this;
@@ -96,6 +96,6 @@ public final class HubBuilder {
                 historyMaxEvents, historyMaxAge);
         EventLog log = eventLog != null ? eventLog
                 : EventLog.inMemory(config.historyMaxEvents(), config.historyMaxAge(), clock);
-        return new DefaultHub(config, log, listener, clock);
+        return new DefaultHub(config, log, listener);
     }
 }

@@ -1,18 +1,18 @@
 package io.ssemux.core;
 
 import java.util.Arrays;
-import java.util.concurrent.Executor;
 
 /**
  * The connections subscribed to one channel, grouped by the executor (I/O thread) they live on,
- * so a publish hands each executor one task for all its connections instead of one per connection.
+ * so a publish hands each executor's {@link Outbox} one entry for all its connections instead of
+ * one per connection.
  *
  * <p>Copy-on-write: the hub changes it under its lock; publish tasks iterate the arrays they were
  * handed without locking, since a published array is never changed.
  */
 final class Subscribers {
     /** The connections of one executor. */
-    record Group(Executor executor, ConnectionState[] members) {}
+    record Group(Outbox outbox, ConnectionState[] members) {}
 
     private static final Group[] NO_GROUPS = new Group[0];
 
@@ -28,20 +28,20 @@ final class Subscribers {
     }
 
     void add(ConnectionState connection) {
-        Executor executor = connection.executor();
+        Outbox outbox = connection.outbox();
         for (int i = 0; i < groups.length; i++) {
-            if (groups[i].executor() == executor) {
+            if (groups[i].outbox() == outbox) {
                 ConnectionState[] members = Arrays.copyOf(groups[i].members(), groups[i].members().length + 1);
                 members[members.length - 1] = connection;
                 Group[] copy = groups.clone();
-                copy[i] = new Group(executor, members);
+                copy[i] = new Group(outbox, members);
                 groups = copy;
                 size++;
                 return;
             }
         }
         Group[] copy = Arrays.copyOf(groups, groups.length + 1);
-        copy[groups.length] = new Group(executor, new ConnectionState[] {connection});
+        copy[groups.length] = new Group(outbox, new ConnectionState[] {connection});
         groups = copy;
         size++;
     }
@@ -72,7 +72,7 @@ final class Subscribers {
         System.arraycopy(members, 0, rest, 0, memberIndex);
         System.arraycopy(members, memberIndex + 1, rest, memberIndex, members.length - memberIndex - 1);
         Group[] copy = groups.clone();
-        copy[groupIndex] = new Group(groups[groupIndex].executor(), rest);
+        copy[groupIndex] = new Group(groups[groupIndex].outbox(), rest);
         groups = copy;
     }
 }

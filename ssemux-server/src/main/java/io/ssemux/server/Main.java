@@ -85,6 +85,10 @@ public final class Main implements Callable<Integer> {
             description = "Where the demo keeps its project folders. Env SSEMUX_DATA_DIR.")
     Path dataDir;
 
+    @Option(names = "--flush-window-millis", defaultValue = "${env:SSEMUX_FLUSH_WINDOW_MILLIS:-0}",
+            description = "Events wait this long to go out together (fewer writes, more latency); 0 sends at once. Env SSEMUX_FLUSH_WINDOW_MILLIS.")
+    long flushWindowMillis;
+
     @Option(names = "--io-threads", defaultValue = "${env:SSEMUX_IO_THREADS:-0}",
             description = "Netty I/O threads; 0 means one per core. Env SSEMUX_IO_THREADS.")
     int ioThreads;
@@ -108,7 +112,8 @@ public final class Main implements Callable<Integer> {
             hub = Hub.builder().config(config).listener(new ConnectionLog()).build();
             builder = SsemuxServer.builder(hub).host(host).port(port)
                     .maxBodyBytes(maxBodyBytes).outboundLimitBytes(outboundLimitBytes)
-                    .allowedOrigins(corsOrigins == null ? List.of() : corsOrigins);
+                    .allowedOrigins(corsOrigins == null ? List.of() : corsOrigins)
+                    .flushWindow(Duration.ofMillis(flushWindowMillis));
             if (ioThreads > 0) {
                 builder.ioThreads(ioThreads);
             }

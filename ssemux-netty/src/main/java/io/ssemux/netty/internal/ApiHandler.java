@@ -133,7 +133,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             lastEventId = null;
         }
         boolean chunked = !request.protocolVersion().equals(HttpVersion.HTTP_1_0);
-        SseStreamHandler stream = new SseStreamHandler(ctx.channel(), chunked);
+        SseStreamHandler stream = new SseStreamHandler(ctx.channel(), chunked,
+                config.streamExecutors().of(ctx.channel().eventLoop()));
         // The hub queues the opening frames on this event loop: they run after this method returns.
         Connection connection = hub.connect(new ConnectRequest(user, channels, format, lastEventId, req.remoteAddress()), stream);
 

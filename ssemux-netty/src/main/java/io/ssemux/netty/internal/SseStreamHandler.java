@@ -28,12 +28,14 @@ final class SseStreamHandler extends ChannelInboundHandlerAdapter implements Sse
 
     private final Channel channel;
     private final boolean chunked;
+    private final Executor executor;
     private ChannelHandlerContext ctx;
     private Connection connection;
 
-    SseStreamHandler(Channel channel, boolean chunked) {
+    SseStreamHandler(Channel channel, boolean chunked, Executor executor) {
         this.channel = channel;
         this.chunked = chunked;
+        this.executor = executor;
     }
 
     /** Called once the hub has registered the stream, before any frame is written. */
@@ -48,7 +50,7 @@ final class SseStreamHandler extends ChannelInboundHandlerAdapter implements Sse
 
     @Override
     public Executor executor() {
-        return channel.eventLoop();
+        return executor; // the channel's event loop, possibly behind a flush window
     }
 
     @Override

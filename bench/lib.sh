@@ -1,0 +1,103 @@
+# Helpers of the bench scripts: sourced, not run. Everything listens on and talks to 127.0.0.1 only.
+# Every wait is bounded; every process started here is stopped by its pid.
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+BENCH_JAR="$REPO_DIR/ssemux-bench/target/ssemux-bench.jar"
+SERVER_JAR="$REPO_DIR/ssemux-server/target/ssemux-server.jar"
+SSEMUX_PORT="${SSEMUX_PORT:-18080}"
+NCHAN_PORT="${NCHAN_PORT:-18090}"
+# The server's JVM: JDK 17 by default; BENCH_JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 for the newest.
+BENCH_JAVA_HOME="${BENCH_JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
+# The flags measured in docs/BENCHMARKS.md; override with SSEMUX_JVM_FLAGS.
+DEFAULT_JVM_FLAGS="-XX:+UseSerialGC -Xms16m -Xmx512m -Xmn8m -Xss256k -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-UseAdaptiveSizePolicy -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=64m"
+SSEMUX_JVM_FLAGS="${SSEMUX_JVM_FLAGS:-$DEFAULT_JVM_FLAGS}"
+QUIET_LOAD="${QUIET_LOAD:-0.7}"
+SERVER_PIDS=()
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+build() {
+  if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
+    log "building (mvn package, tests skipped)"
+    (cd "$REPO_DIR" && mvn -B -q -ntp -DskipTests package)
+  fi
+}
+
+# Waits (at most $1 seconds, default 120) for the 1-minute load to fall below $QUIET_LOAD; goes on anyway.
+wait_quiet() {
+  local limit="${1:-120}" waited=0 load
+  while :; do
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    if awk -v l="$load" -v q="$QUIET_LOAD" 'BEGIN { exit !(l < q) }'; then
+      log "load $load < $QUIET_LOAD"; return 0
+    fi
+    if (( waited >= limit )); then
+      log "load still $load after ${limit}s: measuring anyway (the result records the load)"; return 0
+    fi
+    sleep 10; waited=$((waited + 10))
+  done
+}
+
+wait_http() { # url, seconds
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    if curl -s -o /dev/null -m 1 "$1"; then return 0; fi
+    sleep 0.1
+  done
+  log "no answer from $1 after $2 s"; return 1
+}
+
+# Starts ssemux on $SSEMUX_PORT with $SSEMUX_JVM_FLAGS; sets SERVER_PID.
+start_ssemux() {
+  SSEMUX_LOG_LEVEL=WARN SSEMUX_IO_THREADS="${SSEMUX_IO_THREADS:-2}" "$BENCH_JAVA_HOME/bin/java" $SSEMUX_JVM_FLAGS -jar "$SERVER_JAR" --port "$SSEMUX_PORT" \
+      --max-connections 19950 ${SSEMUX_ARGS:-} >"$RUN_DIR/ssemux.log" 2>&1 &
+  SERVER_PID=$!
+  SERVER_PIDS+=("$SERVER_PID")
+  wait_http "http://127.0.0.1:$SSEMUX_PORT/healthz" 30
+  log "ssemux pid $SERVER_PID ($("$BENCH_JAVA_HOME/bin/java" -version 2>&1 | head -1)) flags: $SSEMUX_JVM_FLAGS ${SSEMUX_ARGS:-}"
+}
+
+# Installs Debian's Nchan module when it is missing, starts nginx (1 worker) on $NCHAN_PORT with
+# bench/nchan/nginx.conf.template under a temp dir; sets SERVER_PID to the worker's pid.
+start_nchan() {
+  if [[ ! -f /usr/lib/nginx/modules/ngx_nchan_module.so ]]; then
+    log "installing libnginx-mod-nchan"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libnginx-mod-nchan >&2
+  fi
+  local dir="$RUN_DIR/nginx"
+  mkdir -p "$dir"
+  sed -e "s|@PORT@|$NCHAN_PORT|g; s|@DIR@|$dir|g" "$BENCH_DIR/nchan/nginx.conf.template" >"$dir/nginx.conf"
+  nginx -c "$dir/nginx.conf" -p "$dir" >"$dir/stdout.log" 2>&1 &
+  local master=$!
+  SERVER_PIDS+=("$master")
+  wait_http "http://127.0.0.1:$NCHAN_PORT/sub/ping" 30 || true
+  SERVER_PID=$(pgrep -P "$master" | head -1)
+  log "nginx $(nginx -v 2>&1 | cut -d/ -f2) master $master, worker pid $SERVER_PID"
+}
+
+stop_servers() {
+  local pid
+  for pid in "${SERVER_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${SERVER_PIDS[@]}"; do
+    timeout 10 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -9 "$pid" 2>/dev/null || true
+  done
+  SERVER_PIDS=()
+}
+
+# The bytes of a class histogram (jcmd GC.class_histogram, taken after a full GC), without the
+# filler arrays that JDK 21+ lists for the unused ends of allocation buffers (not live objects).
+live_bytes() {
+  awk '/^ *[0-9]+:/ && !/FillerElement/ { s += $3 } END { print s }' "$1"
+}
+
+# Runs the load generator: label, target (ssemux|nchan), then generator options. Writes $RUN_DIR/<label>.json.
+load() {
+  local label=$1 target=$2; shift 2
+  wait_quiet "${QUIET_WAIT:-120}"
+  java -XX:+UseSerialGC -Xmx512m -jar "$BENCH_JAR" load --label "$label" --target "$target" \
+      --server-pid "$SERVER_PID" --out "$RUN_DIR/$label.json" "$@" | tail -1 >>"$RUN_DIR/rows.md" \
+      || log "$label: NOT CLEAN (a stream failed, or an event was lost or duplicated): see $label.json"
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Reproduces a figure of docs/BENCHMARKS.md with one command: builds, starts the server(s) on
+# loopback, runs the load generator, stops the server(s), writes the results.
+#
+#   bench/run.sh idle      [ssemux|nchan|both]  19,000 idle streams: RSS (and, for ssemux, heap) per stream
+#   bench/run.sh fanout1k  [ssemux|nchan|both]  1,000 streams x 100 events/s: deliveries per CPU-second, latency
+#   bench/run.sh fanout10k [ssemux|nchan|both]  10,000 streams x 10 events/s
+#   bench/run.sh sweep     [ssemux|nchan|both]  1k, 5k, 10k, 19k streams at 100k deliveries/s (the chart)
+#   bench/run.sh jdk25                          idle, fanout1k, fanout10k for ssemux on JDK 25 with compact headers
+#   bench/run.sh window                         fanout1k (50 ms) and fanout10k (250 ms) for ssemux with a flush window
+#   bench/run.sh all                            every scenario for both (and jdk25), then the table and the chart
+#
+# Results: JSON per run, rows.md and, after 'all' or 'report', table.md and chart.png in
+# $RESULTS_DIR (default docs/bench). Env: BENCH_JAVA_HOME (server JDK), SSEMUX_JVM_FLAGS,
+# SSEMUX_IO_THREADS (default 2), QUIET_LOAD (default 0.7) and QUIET_WAIT (seconds to wait for it,
+# default 120), REPEAT (runs of fanout1k/fanout10k, default 3), BENCH_SKIP_BUILD=1.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+scenario="${1:-}"
+servers="${2:-both}"
+RESULTS_DIR="${RESULTS_DIR:-$REPO_DIR/docs/bench}"
+RUN_DIR="$(mktemp -d /tmp/ssemux-bench.XXXXXX)"
+mkdir -p "$RESULTS_DIR"
+trap stop_servers EXIT
+log "logs in $RUN_DIR, results in $RESULTS_DIR"
+
+# One run on a fresh server: label, target, then generator options.
+one() {
+  local label=$1${LABEL_SUFFIX:-} target=$2; shift 2
+  if [[ $target == ssemux ]]; then
+    start_ssemux
+    local base
+    "$BENCH_JAVA_HOME/bin/jcmd" "$SERVER_PID" GC.class_histogram >"$RUN_DIR/$label.heap-base.txt"
+    base=$(live_bytes "$RUN_DIR/$label.heap-base.txt")
+    load "$label" ssemux "$@" --port "$SSEMUX_PORT" \
+        --on-idle "$BENCH_JAVA_HOME/bin/jcmd $SERVER_PID GC.class_histogram > $RUN_DIR/$label.heap-idle.txt" \
+        --on-end "$BENCH_JAVA_HOME/bin/jcmd $SERVER_PID GC.class_histogram > $RUN_DIR/$label.heap-end.txt"
+  else
+    start_nchan
+    load "$label" nchan "$@" --port "$NCHAN_PORT"
+  fi
+  stop_servers
+  cp "$RUN_DIR/$label.json" "$RESULTS_DIR/"
+  if [[ $target == ssemux ]]; then
+    # Live heap (after a full GC) before any stream, with every stream idle, and after they closed.
+    local idle end
+    idle=$(live_bytes "$RUN_DIR/$label.heap-idle.txt")
+    end=$(live_bytes "$RUN_DIR/$label.heap-end.txt")
+    printf '{"heapBase": %s, "heapIdle": %s, "heapEnd": %s, "jvm": "%s", "flags": "%s"}\n' "$base" "$idle" "$end" \
+        "$("$BENCH_JAVA_HOME/bin/java" -version 2>&1 | head -1 | tr -d '"')" "$SSEMUX_JVM_FLAGS" >"$RESULTS_DIR/$label.heap.json"
+    head -30 "$RUN_DIR/$label.heap-idle.txt" >"$RESULTS_DIR/$label.heap-idle.txt"
+  fi
+}
+
+targets() {
+  case "$servers" in
+    both) echo ssemux nchan ;;
+    ssemux|nchan) echo "$servers" ;;
+    *) echo "servers: '$servers' (expected: ssemux, nchan or both)" >&2; exit 2 ;;
+  esac
+}
+
+idle() {
+  for t in $(targets); do
+    one "idle19k-$t" "$t" -c 19000 --processes 2 --ramp 2000 --rate 2 --warmup-seconds 0 --duration-seconds 3 \
+        --idle-seconds 5 --require-clean
+  done
+}
+
+# Latency tails move with whatever else the two cores run: REPEAT runs (default 3), servers in turn;
+# the report gives the median of each figure and the range of p99.
+fanout1k() {
+  for r in $(seq 1 "${REPEAT:-3}"); do
+    for t in $(targets); do
+      one "fanout1k-$t-r$r" "$t" -c 1000 --processes 2 --rate 100 --warmup-seconds 10 --duration-seconds 20 --require-clean
+    done
+  done
+}
+
+fanout10k() {
+  for r in $(seq 1 "${REPEAT:-3}"); do
+    for t in $(targets); do
+      one "fanout10k-$t-r$r" "$t" -c 10000 --processes 2 --rate 10 --warmup-seconds 10 --duration-seconds 20 --require-clean
+    done
+  done
+}
+
+sweep() {
+  for n in 1000 5000 10000 19000; do
+    for t in $(targets); do
+      one "sweep$((n / 1000))k-$t" "$t" -c "$n" --processes 2 --rate $((100000 / n)) --warmup-seconds 5 \
+          --duration-seconds 15 --require-clean
+    done
+  done
+}
+
+report() {
+  local py=/usr/bin/python3
+  if ! "$py" -c 'import matplotlib' 2>/dev/null; then
+    log "installing python3-matplotlib"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-matplotlib >&2
+  fi
+  "$py" "$BENCH_DIR/report.py" "$RESULTS_DIR"
+}
+
+jdk25() {
+  local home=$BENCH_JAVA_HOME flags=$SSEMUX_JVM_FLAGS chosen=$servers
+  BENCH_JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+  SSEMUX_JVM_FLAGS="$SSEMUX_JVM_FLAGS -XX:+UseCompactObjectHeaders"
+  LABEL_SUFFIX=-jdk25
+  servers=ssemux
+  idle; REPEAT=1 fanout1k; REPEAT=1 fanout10k
+  BENCH_JAVA_HOME=$home SSEMUX_JVM_FLAGS=$flags LABEL_SUFFIX= servers=$chosen
+}
+
+window() {
+  local chosen=$servers
+  servers=ssemux LABEL_SUFFIX=-window
+  SSEMUX_ARGS="--flush-window-millis 50" REPEAT=1 fanout1k
+  SSEMUX_ARGS="--flush-window-millis 250" REPEAT=1 fanout10k
+  SSEMUX_ARGS= LABEL_SUFFIX= servers=$chosen
+}
+
+build
+case "$scenario" in
+  idle|fanout1k|fanout10k|sweep|jdk25|window) "$scenario" ;;
+  all) servers=both; idle; fanout1k; fanout10k; sweep; jdk25; window; report ;;
+  report) report ;;
+  *) sed -n '2,16p' "$0" >&2; exit 2 ;;
+esac
+cat "$RUN_DIR/rows.md" 2>/dev/null || true

@@ -1,0 +1,23 @@
+package io.ssemux.bench.jmh;
+
+import io.ssemux.core.ConnectRequest;
+import io.ssemux.core.Connection;
+import io.ssemux.core.Format;
+import io.ssemux.core.Hub;
+import java.time.Duration;
+import java.util.List;
+
+/** Hubs for benchmarks: room for 100k streams, one per user, heartbeats too rare to matter. */
+final class Hubs {
+    static final String DATA = "{\"seq\":12345,\"t\":987654321,\"w\":0,\"p\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}";
+
+    private Hubs() {}
+
+    static Hub newHub() {
+        return Hub.builder().maxConnections(100_000).heartbeat(Duration.ofHours(1)).build();
+    }
+
+    static Connection connect(Hub hub, int user, String channel) {
+        return hub.connect(new ConnectRequest("u" + user, List.of(channel), Format.PLAIN, null, "127.0.0.1"), new CountingSink());
+    }
+}
