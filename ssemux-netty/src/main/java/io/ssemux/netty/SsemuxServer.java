@@ -102,7 +102,7 @@ public final class SsemuxServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // One allocator for every connection, whose per-connection handle is smaller than the
                 // adaptive one's: a stream reads nothing after its request, and requests are small.
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR, RECEIVE_BUFFERS)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.outboundLimitBytes() / 2, config.outboundLimitBytes()))
                 .childHandler(new ServerInitializer(config, channels));
