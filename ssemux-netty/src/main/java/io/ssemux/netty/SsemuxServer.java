@@ -52,6 +52,7 @@ public final class SsemuxServer implements AutoCloseable {
     private final String host;
     private final int port;
     private final int ioThreads;
+    private final int acceptBacklog;
     private final Transport transport = Transport.best();
     private final ChannelGroup channels = new DefaultChannelGroup("ssemux", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup bossGroup;
@@ -68,6 +69,7 @@ public final class SsemuxServer implements AutoCloseable {
         this.host = builder.host;
         this.port = builder.port;
         this.ioThreads = builder.ioThreads;
+        this.acceptBacklog = builder.acceptBacklog;
     }
 
     public static Builder builder(Hub hub) {
@@ -98,7 +100,7 @@ public final class SsemuxServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannelClass())
-                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_BACKLOG, acceptBacklog)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // One allocator for every connection, whose per-connection handle is smaller than the
                 // adaptive one's: a stream reads nothing after its request, and requests are small.
@@ -154,6 +156,7 @@ public final class SsemuxServer implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port = 8080;
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private int acceptBacklog = 4096;
         private int maxBodyBytes = 64 * 1024;
         private int outboundLimitBytes = 256 * 1024;
         private Duration flushWindow = Duration.ZERO;
@@ -183,6 +186,18 @@ public final class SsemuxServer implements AutoCloseable {
         /** Who a request comes from (default: {@link Authenticator#development()}, not for production). */
         public Builder authenticator(Authenticator authenticator) {
             this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+            return this;
+        }
+
+        /**
+         * Connections the kernel may hold waiting to be accepted (default 4,096; the kernel caps it
+         * at {@code net.core.somaxconn}). A reconnect storm after a restart needs room here.
+         */
+        public Builder acceptBacklog(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("acceptBacklog: " + n + " (expected: > 0)");
+            }
+            this.acceptBacklog = n;
             return this;
         }
 

@@ -89,6 +89,10 @@ public final class Main implements Callable<Integer> {
             description = "Events wait this long to go out together (fewer writes, more latency); 0 sends at once. Env SSEMUX_FLUSH_WINDOW_MILLIS.")
     long flushWindowMillis;
 
+    @Option(names = "--accept-backlog", defaultValue = "${env:SSEMUX_ACCEPT_BACKLOG:-4096}",
+            description = "Connections waiting to be accepted (capped by net.core.somaxconn); room for reconnect storms. Env SSEMUX_ACCEPT_BACKLOG.")
+    int acceptBacklog;
+
     @Option(names = "--io-threads", defaultValue = "${env:SSEMUX_IO_THREADS:-0}",
             description = "Netty I/O threads; 0 means one per core. Env SSEMUX_IO_THREADS.")
     int ioThreads;
@@ -113,7 +117,8 @@ public final class Main implements Callable<Integer> {
             builder = SsemuxServer.builder(hub).host(host).port(port)
                     .maxBodyBytes(maxBodyBytes).outboundLimitBytes(outboundLimitBytes)
                     .allowedOrigins(corsOrigins == null ? List.of() : corsOrigins)
-                    .flushWindow(Duration.ofMillis(flushWindowMillis));
+                    .flushWindow(Duration.ofMillis(flushWindowMillis))
+                    .acceptBacklog(acceptBacklog);
             if (ioThreads > 0) {
                 builder.ioThreads(ioThreads);
             }

@@ -28,7 +28,7 @@ class MainTest {
             assertThat(help.output()).contains("--port", "SSEMUX_PORT", "--host", "SSEMUX_HOST", "--heartbeat-seconds",
                     "--max-connections-per-user", "--max-connections", "--max-channels", "--history-events",
                     "--history-seconds", "--max-body-bytes", "--outbound-limit-bytes", "--[no-]demo", "SSEMUX_DEMO",
-                    "--data-dir", "SSEMUX_DATA_DIR", "--cors-origin", "--flush-window-millis", "--io-threads");
+                    "--data-dir", "SSEMUX_DATA_DIR", "--cors-origin", "--flush-window-millis", "--accept-backlog", "--io-threads");
         }
     }
 
