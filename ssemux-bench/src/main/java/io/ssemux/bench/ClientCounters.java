@@ -1,7 +1,5 @@
 package io.ssemux.bench;
 
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -19,12 +17,10 @@ final class ClientCounters {
     private final LongAdder duplicates = new LongAdder();
     private final Recorder latency = new Recorder(Histograms.MAX_MICROS, 3);
     private final Recorder connectTimes = new Recorder(Histograms.MAX_MICROS, 3);
-    private final Queue<StreamHandler> streams = new ConcurrentLinkedQueue<>();
     private final AtomicReference<String> firstProblem = new AtomicReference<>();
     private volatile boolean stopping;
 
-    void connected(StreamHandler stream, long micros) {
-        streams.add(stream);
+    void connected(long micros) {
         connected.incrementAndGet();
         connectTimes.recordValue(Math.min(micros, Histograms.MAX_MICROS));
     }
@@ -81,15 +77,9 @@ final class ClientCounters {
 
     /** A report with the latencies recorded since the previous one, and the connect times when {@code last}. */
     Report report(boolean last) {
-        long sumNext = 0;
-        if (last) {
-            for (StreamHandler stream : streams) {
-                sumNext += stream.next();
-            }
-        }
         Histogram interval = latency.getIntervalHistogram();
         return new Report(connected.get(), failed.get(), closed.get(), received.sum(), measured.sum(), gaps.sum(),
-                duplicates.sum(), sumNext, Histograms.encode(interval),
+                duplicates.sum(), Histograms.encode(interval),
                 last ? Histograms.encode(connectTimes.getIntervalHistogram()) : null);
     }
 }

@@ -205,7 +205,7 @@ public final class LoadCommand implements Callable<Integer> {
             shares.add(processes == 1 ? new LocalShare(spec) : new WorkerProcess(spec, jvm));
             first += count;
         }
-        total = new Report(0, 0, 0, 0, 0, 0, 0, 0, null, null);
+        total = Report.EMPTY;
     }
 
     private Publisher.Phase phase(Publisher publisher, double seconds, boolean warmup, ProcessStats server) throws Exception {
@@ -240,27 +240,22 @@ public final class LoadCommand implements Callable<Integer> {
         if (finished) {
             return;
         }
-        int connected = 0, failed = 0, closed = 0;
-        long received = 0, measured = 0, gaps = 0, duplicates = 0;
+        Report sum = Report.EMPTY;
         for (Share share : shares) {
             Report r = share.report();
             latency.add(Histograms.decode(r.latency()));
-            connected += r.connected();
-            failed += r.failed();
-            closed += r.closed();
-            received += r.received();
-            measured += r.measured();
-            gaps += r.gaps();
-            duplicates += r.duplicates();
+            sum = sum.plus(r);
         }
-        total = new Report(connected, failed, closed, received, measured, gaps, duplicates, 0, null, null);
+        total = sum;
+        int connected = sum.connected();
+        long received = sum.received();
         long now = System.nanoTime();
         if (now - lastProgress >= 1_000_000_000L) {
             double rateNow = lastProgress == 0 ? 0 : (received - lastReceived) / ((now - lastProgress) / 1e9);
             ProcessStats.Sample s = server.sample();
             log.printf(Locale.ROOT, "[%6.1fs] streams %,d/%,d failed %d closed %d | %,.0f ev/s | p99 %.1f ms | gaps %d dup %d | server rss %,d MB cpu %.1f s%n",
-                    (now - runStart) / 1e9, connected, connections, failed, closed, rateNow, Histograms.millis(latency, 99),
-                    gaps, duplicates, s.rssBytes() >> 20, s.cpuSeconds());
+                    (now - runStart) / 1e9, connected, connections, sum.failed(), sum.closed(), rateNow,
+                    Histograms.millis(latency, 99), sum.gaps(), sum.duplicates(), s.rssBytes() >> 20, s.cpuSeconds());
             lastProgress = now;
             lastReceived = received;
         }
@@ -268,24 +263,15 @@ public final class LoadCommand implements Callable<Integer> {
 
     private Report finishShares() {
         finished = true;
-        int connected = 0, failed = 0, closed = 0;
-        long received = 0, measured = 0, gaps = 0, duplicates = 0, sumNext = 0;
+        Report sum = Report.EMPTY;
         Histogram connectTimes = Histograms.newHistogram();
         for (Share share : shares) {
             Report r = share.finish();
             latency.add(Histograms.decode(r.latency()));
             connectTimes.add(Histograms.decode(r.connectTimes()));
-            connected += r.connected();
-            failed += r.failed();
-            closed += r.closed();
-            received += r.received();
-            measured += r.measured();
-            gaps += r.gaps();
-            duplicates += r.duplicates();
-            sumNext += r.sumNext();
+            sum = sum.plus(r);
         }
-        return new Report(connected, failed, closed, received, measured, gaps, duplicates, sumNext, null,
-                Histograms.encode(connectTimes));
+        return sum.withConnectTimes(Histograms.encode(connectTimes));
     }
 
     private LoadResult result(Report r, Publisher publisher, Publisher.Phase warm, Publisher.Phase measured,

@@ -9,7 +9,7 @@ interface Share extends AutoCloseable {
     /** What the share has seen so far; latencies are those since the previous report. */
     Report report();
 
-    /** Closes the share's streams and returns its final report (with connect times and {@code sumNext}). */
+    /** Closes the share's streams and returns its final report (with connect times). */
     Report finish();
 
     /** Frees what {@link #finish()} did not (a worker process that did not answer). Idempotent. */

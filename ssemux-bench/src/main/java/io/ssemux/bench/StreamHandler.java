@@ -46,11 +46,6 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements SseLis
         this.startNanos = startNanos;
     }
 
-    /** The next sequence number this stream expects. */
-    long next() {
-        return next;
-    }
-
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
@@ -71,7 +66,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements SseLis
                     return;
                 }
                 connected = true;
-                counters.connected(this, (System.nanoTime() - startNanos) / 1000);
+                counters.connected((System.nanoTime() - startNanos) / 1000);
             }
             if (msg instanceof HttpContent content && connected) {
                 feed(content.content());
