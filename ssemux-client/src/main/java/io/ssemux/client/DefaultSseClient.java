@@ -2,6 +2,7 @@ package io.ssemux.client;
 
 import io.ssemux.client.StreamAttempt.Outcome;
 import io.ssemux.core.Event;
+import io.ssemux.core.sse.JsonText;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -379,8 +380,8 @@ final class DefaultSseClient implements SseClient, StreamAttempt.Listener {
             }
             id = connectionId;
         }
-        String body = "{\"connectionId\":" + Json.quote(id) + ",\"subscribe\":" + Json.array(add)
-                + ",\"unsubscribe\":" + Json.array(remove) + "}";
+        String body = "{\"connectionId\":" + JsonText.quote(id) + ",\"subscribe\":" + JsonText.array(add)
+                + ",\"unsubscribe\":" + JsonText.array(remove) + "}";
         HttpRequest request = request(new StringBuilder("/api/sse/subscriptions"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -400,7 +401,7 @@ final class DefaultSseClient implements SseClient, StreamAttempt.Listener {
             }
             List<String> channels;
             try {
-                channels = Json.strings(Json.object(response.body()), "channels");
+                channels = JsonText.strings(JsonText.object(response.body()), "channels");
             } catch (IllegalArgumentException e) {
                 channels = null;
             }

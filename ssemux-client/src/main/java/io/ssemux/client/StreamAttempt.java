@@ -1,6 +1,8 @@
 package io.ssemux.client;
 
 import io.ssemux.core.Event;
+import io.ssemux.core.sse.ControlEvents;
+import io.ssemux.core.sse.JsonText;
 import io.ssemux.core.sse.SseListener;
 import io.ssemux.core.sse.SseMessage;
 import java.io.ByteArrayOutputStream;
@@ -285,13 +287,11 @@ final class StreamAttempt implements SseListener {
         switch (message.type()) {
             case "connected" -> connected(message.data());
             case "reset" -> {
-                Map<String, Object> data = Json.object(message.data());
-                String reason = Json.string(data, "reason");
-                String lastId = Json.string(data, "lastEventId");
+                ControlEvents.Reset reset = ControlEvents.Reset.parse(message.data());
                 synchronized (this) {
                     delivered = true;
                 }
-                listener.reset(new Reset(reason == null ? "unknown" : reason, lastId == null ? "" : lastId));
+                listener.reset(new Reset(reset.reason().isEmpty() ? "unknown" : reset.reason(), reset.lastEventId()));
             }
             case "evicted" -> {
                 synchronized (this) {
@@ -304,7 +304,8 @@ final class StreamAttempt implements SseListener {
                 // Only its bytes matter: they keep the stream from being taken for dead.
             }
             default -> {
-                Envelope envelope = message.type().equals("message") ? Envelope.parse(message.data()) : null;
+                ControlEvents.Envelope envelope = message.type().equals("message")
+                        ? ControlEvents.Envelope.parse(message.data()) : null;
                 if (envelope == null) {
                     LOG.log(Level.WARNING, "ssemux client: event '" + message.type() + "' id '" + message.lastEventId()
                             + "' is not an unnamed {\"channel\":…,\"type\":…,\"data\":…} envelope; skipped");
@@ -319,17 +320,13 @@ final class StreamAttempt implements SseListener {
     }
 
     private void connected(String json) {
-        Map<String, Object> data = Json.object(json);
-        BigDecimal seconds = Json.number(data, "heartbeatSeconds");
-        List<String> channels = Json.strings(data, "channels");
+        ControlEvents.Connected connected = ControlEvents.Connected.parse(json);
         synchronized (this) {
-            if (seconds != null && seconds.signum() > 0) {
-                heartbeat = Duration.ofNanos(seconds.movePointRight(9).longValue());
-            }
+            heartbeat = connected.heartbeat();
             connectedNanos = System.nanoTime();
             notifyAll(); // the dead-connection limit changed
         }
-        listener.connected(this, Json.string(data, "connectionId"), channels == null ? List.of() : channels);
+        listener.connected(this, connected.connectionId(), connected.channels());
     }
 
     @Override
@@ -453,9 +450,9 @@ final class StreamAttempt implements SseListener {
     static SseClientException refusal(String what, int status, String body) {
         String detail = body.strip();
         try {
-            Map<String, Object> json = Json.object(detail);
-            String message = Json.string(json, "message");
-            String code = Json.string(json, "error");
+            Map<String, Object> json = JsonText.object(detail);
+            String message = JsonText.string(json, "message");
+            String code = JsonText.string(json, "error");
             if (message != null) {
                 detail = (code == null ? "" : code + ": ") + message;
             }

@@ -1,5 +1,8 @@
 package io.ssemux.core;
 
+import io.ssemux.core.spi.EncodedEvent;
+import io.ssemux.core.transport.SseSink;
+import io.ssemux.core.transport.Connection;
 import io.ssemux.core.sse.Frame;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -11,9 +14,11 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  * The hub's record of one stream.
  *
  * <p>Concurrency: {@link #channels} is written under the hub's lock and read anywhere. The
- * delivery state ({@code backlog}, {@code ending}, {@code unflushed}) is confined to the sink's
- * executor: every method that touches it runs there. {@code closeReason} is set once, by whoever
- * removes the connection from the hub's indexes first.
+ * delivery state ({@code backlog}, {@code ending}, {@code unflushed}) belongs to the sink's
+ * executor, with one exception: at connect, under the hub's lock, {@link #queueReplay} fills the
+ * backlog before the task that starts the stream is submitted to the executor (the submission
+ * publishes it); from then on only the executor touches it. {@code closeReason} is set once, by
+ * whoever removes the connection from the hub's indexes first.
  *
  * <p>Backlog: while a stream is catching up (its {@code connected} frame and replay not yet all
  * written), live events queue behind the replay, so the two never interleave or leave a gap. The
@@ -52,17 +57,19 @@ final class ConnectionState implements Connection {
     }
 
     @Override
-    public String id() {
+    public ConnectionInfo info() {
+        return new ConnectionInfo(id, user, channels, format);
+    }
+
+    String id() {
         return id;
     }
 
-    @Override
-    public String user() {
+    String user() {
         return user;
     }
 
-    @Override
-    public Set<String> channels() {
+    Set<String> channels() {
         return channels;
     }
 
@@ -70,8 +77,7 @@ final class ConnectionState implements Connection {
         this.channels = channels;
     }
 
-    @Override
-    public Format format() {
+    Format format() {
         return format;
     }
 
@@ -98,14 +104,17 @@ final class ConnectionState implements Connection {
         return closeReason != null;
     }
 
-    // ---- executor-confined ----
-
-    /** Queued under the hub's lock at connect: the replay goes into the backlog before any live event. */
+    /**
+     * Called under the hub's lock at connect, before the start task is submitted: the replay goes
+     * into the backlog before any live event.
+     */
     void queueReplay(List<EncodedEvent> replay) {
         for (EncodedEvent event : replay) {
             backlog.add(event.frame(format));
         }
     }
+
+    // ---- on the executor from here on ----
 
     /** Writes the opening frames, then the backlog. Runs on the executor. */
     void start(Frame opening) {

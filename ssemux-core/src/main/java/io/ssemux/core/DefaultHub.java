@@ -1,13 +1,17 @@
 package io.ssemux.core;
 
+import io.ssemux.core.spi.EncodedEvent;
+import io.ssemux.core.transport.ConnectRequest;
+import io.ssemux.core.transport.SseSink;
+import io.ssemux.core.transport.Connection;
 import io.ssemux.core.spi.EventLog;
 import io.ssemux.core.spi.Replay;
+import io.ssemux.core.sse.ControlEvents;
 import io.ssemux.core.sse.Frame;
 import io.ssemux.core.sse.SseEncoder;
-import java.math.BigDecimal;
+import io.ssemux.core.time.Scheduler;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -20,10 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -39,12 +40,14 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class DefaultHub implements Hub {
     private static final Frame HEARTBEAT_COMMENT = SseEncoder.comment("heartbeat");
-    private static final Frame HEARTBEAT_EVENT = SseEncoder.event(null, "heartbeat", "{}");
+    private static final Frame HEARTBEAT_EVENT = SseEncoder.event(null, ControlEvents.HEARTBEAT, "{}");
 
     private final HubConfig config;
     private final EventLog log;
     private final HubListener listener;
-    private final ScheduledExecutorService timer;
+    private final Scheduler scheduler;
+    private final boolean ownsScheduler;
+    private Scheduler.Cancellable nextTick; // guarded by lock
     private final SecureRandom random = new SecureRandom();
     private final Frame evictedFrame;
 
@@ -64,19 +67,17 @@ final class DefaultHub implements Hub {
     private final LongAdder evicted = new LongAdder();
     private final LongAdder slowConsumers = new LongAdder();
 
-    DefaultHub(HubConfig config, EventLog log, HubListener listener) {
+    DefaultHub(HubConfig config, EventLog log, HubListener listener, Scheduler scheduler, boolean ownsScheduler) {
         this.config = config;
         this.log = log;
         this.listener = listener;
-        this.evictedFrame = SseEncoder.event(null, "evicted",
-                "{\"reason\":\"too_many_connections\",\"limit\":" + config.maxConnectionsPerUser() + "}");
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ssemux-heartbeat");
-            t.setDaemon(true);
-            return t;
-        });
-        long period = config.heartbeat().toMillis();
-        timer.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+        this.scheduler = scheduler;
+        this.ownsScheduler = ownsScheduler;
+        this.evictedFrame = SseEncoder.event(null, ControlEvents.EVICTED,
+                ControlEvents.Evicted.tooManyConnections(config.maxConnectionsPerUser()).toJson());
+        synchronized (lock) {
+            nextTick = scheduler.schedule(config.heartbeat(), this::tick);
+        }
     }
 
     @Override
@@ -120,7 +121,8 @@ final class DefaultHub implements Hub {
                 Set.copyOf(channels), sink, outbox, config.historyMaxEvents() + 1024);
         List<ConnectionState> victims = new ArrayList<>();
         StringBuilder opening = SseEncoder.appendRetry(new StringBuilder(256), config.retry().toMillis());
-        SseEncoder.appendEvent(opening, null, "connected", connectedJson(connection));
+        SseEncoder.appendEvent(opening, null, ControlEvents.CONNECTED,
+                new ControlEvents.Connected(connection.id(), List.copyOf(channels), config.heartbeat()).toJson());
         synchronized (lock) {
             if (closed) {
                 throw SsemuxException.unavailable("the hub is shut down", config.retry());
@@ -132,8 +134,8 @@ final class DefaultHub implements Hub {
             if (request.lastEventId() != null) {
                 Replay replay = log.replaySince(request.lastEventId(), connection::accepts);
                 if (replay.isReset()) {
-                    SseEncoder.appendEvent(opening, replay.headId(), "reset", "{\"reason\":\"" + replay.resetReason()
-                            + "\",\"lastEventId\":" + Json.quote(request.lastEventId()) + "}");
+                    SseEncoder.appendEvent(opening, replay.headId(), ControlEvents.RESET,
+                            new ControlEvents.Reset(replay.resetReason(), request.lastEventId()).toJson());
                 } else {
                     connection.queueReplay(replay.events());
                 }
@@ -152,29 +154,12 @@ final class DefaultHub implements Hub {
             execute(connection.executor(), () -> connection.start(openingFrame));
         }
         opened.increment();
-        listener.opened(connection);
+        listener.opened(connection.info());
         for (ConnectionState victim : victims) {
             afterRemoval(victim, CloseReason.EVICTED);
             execute(victim.executor(), () -> victim.end(evictedFrame));
         }
         return connection;
-    }
-
-    private String connectedJson(ConnectionState connection) {
-        StringBuilder json = new StringBuilder(96).append("{\"connectionId\":\"").append(connection.id())
-                .append("\",\"channels\":[");
-        String separator = "";
-        for (String channel : sorted(connection.channels())) {
-            json.append(separator).append('"').append(channel).append('"');
-            separator = ",";
-        }
-        return json.append("],\"heartbeatSeconds\":").append(seconds(config.heartbeat())).append('}').toString();
-    }
-
-    /** Whole seconds as an integer, else as a decimal ({@code 0.25}). */
-    private static String seconds(Duration duration) {
-        long millis = duration.toMillis();
-        return millis % 1000 == 0 ? Long.toString(millis / 1000) : BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
     }
 
     @Override
@@ -285,7 +270,7 @@ final class DefaultHub implements Hub {
         } else if (reason == CloseReason.SLOW_CONSUMER) {
             slowConsumers.increment();
         }
-        listener.closed(connection, reason);
+        listener.closed(connection.info(), reason);
     }
 
     void countDelivered(int n) {
@@ -300,7 +285,10 @@ final class DefaultHub implements Hub {
         }
     }
 
-    /** Heartbeats every stream (one task per executor) and expires old history. Runs on the timer thread. */
+    /**
+     * Heartbeats every stream (one task per executor), expires old history and schedules the next
+     * tick. Runs on the scheduler's thread.
+     */
     private void tick() {
         Map<Executor, List<ConnectionState>> byExecutor = new IdentityHashMap<>();
         for (ConnectionState connection : byId.values()) {
@@ -313,6 +301,9 @@ final class DefaultHub implements Hub {
         }));
         synchronized (lock) {
             log.expire();
+            if (!closed) {
+                nextTick = scheduler.schedule(config.heartbeat(), this::tick);
+            }
         }
     }
 
@@ -329,10 +320,8 @@ final class DefaultHub implements Hub {
             }
             connections = byId.size();
         }
-        Runtime runtime = Runtime.getRuntime();
         return new HubStats(connections, perUser.size(), perUser, perChannel, published.sum(), delivered.sum(),
-                dropped.sum(), opened.sum(), closedCount.sum(), evicted.sum(), slowConsumers.sum(), log.stats(),
-                runtime.totalMemory() - runtime.freeMemory());
+                dropped.sum(), opened.sum(), closedCount.sum(), evicted.sum(), slowConsumers.sum(), log.stats());
     }
 
     @Override
@@ -343,6 +332,7 @@ final class DefaultHub implements Hub {
                 return;
             }
             closed = true;
+            nextTick.cancel();
             all = new ArrayList<>(byId.values());
             for (ConnectionState connection : all) {
                 removeLocked(connection, CloseReason.SHUTDOWN);
@@ -352,7 +342,9 @@ final class DefaultHub implements Hub {
             afterRemoval(connection, CloseReason.SHUTDOWN);
             execute(connection.executor(), () -> connection.end(null));
         }
-        timer.shutdownNow();
+        if (ownsScheduler) {
+            scheduler.close();
+        }
         log.close();
     }
 
@@ -360,12 +352,6 @@ final class DefaultHub implements Hub {
         byte[] bytes = new byte[15];
         random.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static List<String> sorted(Set<String> channels) {
-        List<String> list = new ArrayList<>(channels);
-        list.sort(null);
-        return list;
     }
 
     /** Runs a task on a connection's executor; a stopped executor means its connections are gone already. */

@@ -1,5 +1,8 @@
 package io.ssemux.core;
 
+import io.ssemux.core.transport.ConnectRequest;
+import io.ssemux.core.transport.Connection;
+import io.ssemux.core.transport.SseSink;
 import java.util.Collection;
 import java.util.Set;
 
@@ -10,8 +13,9 @@ import java.util.Set;
  * channel or to {@code all}; the work is proportional to that channel's subscribers, not to all
  * connections. Each connection receives events in id order, replayed ones first when it resumes.
  *
- * <p>Thread-safe: publish from any thread. A hub owns a timer thread (heartbeats, history expiry)
- * and must be {@linkplain #close() closed} by whoever built it.
+ * <p>Thread-safe: publish from any thread. A hub schedules heartbeats and history expiry (on a
+ * thread of its own unless {@link HubBuilder#scheduler} gives it one) and must be
+ * {@linkplain #close() closed} by whoever built it.
  *
  * <pre>{@code
  * Hub hub = Hub.builder().heartbeat(Duration.ofSeconds(30)).build();
@@ -36,6 +40,7 @@ public interface Hub extends AutoCloseable {
     PublishResult publish(String channel, String type, String data);
 
     /**
+     * <b>For transports</b> (ssemux-netty, an embedding framework's adapter); applications do not call it.
      * Registers a new stream and queues, on its sink, the {@code connected} event, then the replay
      * (or a {@code reset}) when {@code request} resumes, then live events. May evict the user's
      * oldest stream. A request without channels opens a stream that carries only heartbeats until
@@ -57,7 +62,7 @@ public interface Hub extends AutoCloseable {
     /** A snapshot of the state and counters. */
     HubStats stats();
 
-    /** Ends every stream and stops the timer; idempotent. */
+    /** Ends every stream and stops the heartbeats; idempotent. */
     @Override
     void close();
 }

@@ -1,6 +1,7 @@
 package io.ssemux.core;
 
 import io.ssemux.core.spi.EventLog;
+import io.ssemux.core.time.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,6 +18,7 @@ public final class HubBuilder {
     private EventLog eventLog;
     private HubListener listener = new HubListener() {};
     private Clock clock = Clock.systemUTC();
+    private Scheduler scheduler;
 
     HubBuilder() {
         config(HubConfig.defaults());
@@ -84,18 +86,31 @@ public final class HubBuilder {
         return this;
     }
 
-    /** The clock of history ages (tests fake it). */
+    /** The wall clock of history ages and of the default history's ids (default: the system's, UTC). */
     public HubBuilder clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         return this;
     }
 
-    /** A new hub, with its own heartbeat timer: close it when done. */
+    /**
+     * What times heartbeats and history expiry (default: a daemon thread of the hub's own, named
+     * {@code ssemux-heartbeat}, which {@link Hub#close()} stops). A scheduler given here may be shared;
+     * the hub does not close it.
+     */
+    public HubBuilder scheduler(Scheduler scheduler) {
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        return this;
+    }
+
+    /** A new hub, with its heartbeat scheduled: close it when done. */
     public Hub build() {
         HubConfig config = new HubConfig(maxConnectionsPerUser, maxConnections, maxChannels, heartbeat, retry,
                 historyMaxEvents, historyMaxAge);
         EventLog log = eventLog != null ? eventLog
                 : EventLog.inMemory(config.historyMaxEvents(), config.historyMaxAge(), clock);
-        return new DefaultHub(config, log, listener);
+        if (scheduler != null) {
+            return new DefaultHub(config, log, listener, scheduler, false);
+        }
+        return new DefaultHub(config, log, listener, Scheduler.system("ssemux-heartbeat"), true);
     }
 }

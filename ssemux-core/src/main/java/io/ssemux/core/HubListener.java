@@ -1,15 +1,17 @@
 package io.ssemux.core;
 
 /**
- * Observes connections opening and closing, for logs and metrics.
+ * Observes streams opening and closing, for logs and metrics. It sees snapshots
+ * ({@link ConnectionInfo}), never the streams themselves.
  *
- * <p>Called on the thread that caused the change (a transport I/O thread, or a publisher's
- * thread for an eviction): it must be quick and must not block or throw.
+ * <p>Called on the thread that caused the change: a transport's I/O thread for an opened stream, a
+ * closed socket, a slow consumer's cut or an eviction (which the newer stream's connect causes), the
+ * caller of {@link Hub#close()} at shutdown. It must be quick, and must not block or throw.
  */
 public interface HubListener {
     /** A stream was opened and registered. */
-    default void opened(Connection connection) {}
+    default void opened(ConnectionInfo connection) {}
 
     /** A stream ended and left every index. */
-    default void closed(Connection connection, CloseReason reason) {}
+    default void closed(ConnectionInfo connection, CloseReason reason) {}
 }

@@ -18,7 +18,6 @@ import java.util.Map;
  * @param connectionsEvicted      streams closed because their user opened one too many
  * @param slowConsumerDisconnects streams closed because they did not read
  * @param history                 what the event log retains
- * @param heapUsedBytes           JVM heap in use
  */
 public record HubStats(
         int connections,
@@ -32,8 +31,7 @@ public record HubStats(
         long connectionsClosed,
         long connectionsEvicted,
         long slowConsumerDisconnects,
-        EventLog.Stats history,
-        long heapUsedBytes) {
+        EventLog.Stats history) {
     public HubStats {
         connectionsPerUser = Map.copyOf(connectionsPerUser);
         subscribersPerChannel = Map.copyOf(subscribersPerChannel);

@@ -1,5 +1,6 @@
 package io.ssemux.core;
 
+import io.ssemux.core.spi.EncodedEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;

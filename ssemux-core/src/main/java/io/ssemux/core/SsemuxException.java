@@ -4,31 +4,31 @@ import java.time.Duration;
 
 /**
  * A request that ssemux refuses, with the {@link Kind} that says why and a message that says
- * exactly what was wrong. A refused request changes nothing.
+ * exactly what was wrong. A refused request changes nothing. Transports map each kind to their own
+ * answer (for HTTP, a status code: see {@code docs/PROTOCOL.md}).
  */
 public final class SsemuxException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** Why a request was refused; each kind maps to one HTTP status. */
+    /** Why a request was refused. */
     public enum Kind {
-        BAD_REQUEST(400, "bad_request"),
-        UNAUTHORIZED(401, "unauthorized"),
-        FORBIDDEN(403, "forbidden"),
-        NOT_FOUND(404, "not_found"),
-        PAYLOAD_TOO_LARGE(413, "payload_too_large"),
-        UNAVAILABLE(503, "unavailable");
+        /** The request itself is wrong: a bad name, value or shape. */
+        BAD_REQUEST("bad_request"),
+        /** Nobody could be authenticated. */
+        UNAUTHORIZED("unauthorized"),
+        /** The user is known but may not do this. */
+        FORBIDDEN("forbidden"),
+        /** What the request names (a connection, a path) does not exist. */
+        NOT_FOUND("not_found"),
+        /** The request is larger than a limit. */
+        PAYLOAD_TOO_LARGE("payload_too_large"),
+        /** Not now: a limit is reached or the hub is closing; see {@link #retryAfter()}. */
+        UNAVAILABLE("unavailable");
 
-        private final int status;
         private final String code;
 
-        Kind(int status, String code) {
-            this.status = status;
+        Kind(String code) {
             this.code = code;
-        }
-
-        /** The HTTP status. */
-        public int status() {
-            return status;
         }
 
         /** The short machine-readable code, as in the JSON error body. */

@@ -2,10 +2,11 @@ package io.ssemux.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
+import io.ssemux.core.testing.ManualScheduler;
+import io.ssemux.core.transport.ConnectRequest;
+import io.ssemux.core.transport.Connection;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class HubTest {
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ManualScheduler time = new ManualScheduler();
     private final List<Hub> hubs = new ArrayList<>();
 
     @AfterEach
@@ -22,7 +23,7 @@ class HubTest {
     }
 
     private Hub hub(HubBuilder builder) {
-        Hub hub = builder.clock(clock).build();
+        Hub hub = builder.clock(time.clock()).scheduler(time).build();
         hubs.add(hub);
         return hub;
     }
@@ -41,7 +42,7 @@ class HubTest {
         RecordingSink sink = new RecordingSink();
         Connection connection = connect(hub, "alice", sink, "jobs", "pending-changes");
 
-        assertThat(sink.text()).isEqualTo("retry: 3000\nevent: connected\ndata: {\"connectionId\":\"" + connection.id()
+        assertThat(sink.text()).isEqualTo("retry: 3000\nevent: connected\ndata: {\"connectionId\":\"" + connection.info().id()
                 + "\",\"channels\":[\"jobs\",\"pending-changes\"],\"heartbeatSeconds\":30}\n\n");
     }
 
@@ -119,7 +120,7 @@ class HubTest {
         RecordingSink sink = new RecordingSink();
         Connection connection = connect(hub, "alice", sink, "jobs");
 
-        Set<String> now = hub.updateSubscriptions("alice", connection.id(), List.of("pending-changes"), List.of("jobs"));
+        Set<String> now = hub.updateSubscriptions("alice", connection.info().id(), List.of("pending-changes"), List.of("jobs"));
         hub.publish("jobs", "job_completed", "{}");
         hub.publish("pending-changes", "manifest_changed", "{}");
 
@@ -133,14 +134,14 @@ class HubTest {
         Hub hub = hub();
         Connection connection = connect(hub, "alice", new RecordingSink(), "jobs");
 
-        assertThatThrownBy(() -> hub.updateSubscriptions("mallory", connection.id(), List.of("x"), List.of()))
+        assertThatThrownBy(() -> hub.updateSubscriptions("mallory", connection.info().id(), List.of("x"), List.of()))
                 .isInstanceOf(SsemuxException.class)
                 .extracting(e -> ((SsemuxException) e).kind()).isEqualTo(SsemuxException.Kind.FORBIDDEN);
         assertThatThrownBy(() -> hub.updateSubscriptions("alice", "nope", List.of("x"), List.of()))
                 .extracting(e -> ((SsemuxException) e).kind()).isEqualTo(SsemuxException.Kind.NOT_FOUND);
-        assertThatThrownBy(() -> hub.updateSubscriptions("alice", connection.id(), List.of("x"), List.of("x")))
+        assertThatThrownBy(() -> hub.updateSubscriptions("alice", connection.info().id(), List.of("x"), List.of("x")))
                 .extracting(e -> ((SsemuxException) e).kind()).isEqualTo(SsemuxException.Kind.BAD_REQUEST);
-        assertThat(connection.channels()).containsExactly("jobs");
+        assertThat(connection.info().channels()).containsExactly("jobs");
     }
 
     @Test
@@ -150,9 +151,9 @@ class HubTest {
 
         assertThatThrownBy(() -> connect(hub, "bob", new RecordingSink(), "a", "b", "c"))
                 .hasMessageContaining("expected: at most 2");
-        assertThatThrownBy(() -> hub.updateSubscriptions("alice", connection.id(), List.of("b", "c"), List.of()))
+        assertThatThrownBy(() -> hub.updateSubscriptions("alice", connection.info().id(), List.of("b", "c"), List.of()))
                 .hasMessageContaining("expected: at most 2");
-        assertThat(connection.channels()).containsExactly("a");
+        assertThat(connection.info().channels()).containsExactly("a");
         assertThat(hub.stats().connections()).isEqualTo(1);
     }
 
@@ -290,7 +291,7 @@ class HubTest {
         Connection connection = hub.connect(new ConnectRequest("a", List.of(), Format.PLAIN, null, "127.0.0.1"), sink);
         assertThat(hub.publish("jobs", "t", "{}").delivered()).isZero();
 
-        hub.updateSubscriptions("a", connection.id(), List.of("jobs"), List.of());
+        hub.updateSubscriptions("a", connection.info().id(), List.of("jobs"), List.of());
 
         assertThat(hub.publish("jobs", "t", "{}").delivered()).isEqualTo(1);
         assertThat(sink.text()).contains("\"channels\":[]");
@@ -298,21 +299,53 @@ class HubTest {
 
     @Test
     void sendsHeartbeatEventsToEnvelopeStreamsSoBrowsersSeeThem() {
-        Hub hub = hub(Hub.builder().heartbeat(Duration.ofMillis(50)));
+        Hub hub = hub(Hub.builder().heartbeat(Duration.ofSeconds(30)));
         RecordingSink sink = new RecordingSink();
         hub.connect(new ConnectRequest("a", List.of("jobs"), Format.ENVELOPE, null, "127.0.0.1"), sink);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> sink.types().contains("heartbeat"));
-        assertThat(sink.text()).contains("event: heartbeat\ndata: {}\n\n").doesNotContain("\n: heartbeat");
+        time.advance(Duration.ofSeconds(30));
+
+        assertThat(sink.text()).endsWith("event: heartbeat\ndata: {}\n\n").doesNotContain("\n: heartbeat");
     }
 
     @Test
-    void sendsHeartbeatsOnTheSharedTimer() {
-        Hub hub = hub(Hub.builder().heartbeat(Duration.ofMillis(50)));
+    void sendsOneHeartbeatPerIntervalAndNoneBefore() {
+        Hub hub = hub(Hub.builder().heartbeat(Duration.ofSeconds(30)));
         RecordingSink sink = new RecordingSink();
         connect(hub, "a", sink, "jobs");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> sink.text().split(": heartbeat\n\n", -1).length > 3);
+        time.advance(Duration.ofSeconds(29));
+        assertThat(heartbeats(sink)).isZero();
+        time.advance(Duration.ofSeconds(1));
+        assertThat(heartbeats(sink)).isEqualTo(1);
+        time.advance(Duration.ofSeconds(90));
+        assertThat(heartbeats(sink)).isEqualTo(4);
+    }
+
+    @Test
+    void stopsHeartbeatsWhenClosed() {
+        Hub hub = hub(Hub.builder().heartbeat(Duration.ofSeconds(30)));
+        connect(hub, "a", new RecordingSink(), "jobs");
+
+        hub.close();
+
+        assertThat(time.pending()).isZero();
+    }
+
+    @Test
+    void expiresHistoryPastItsAgeOnTheHeartbeatEvenWithoutPublishes() {
+        Hub hub = hub(Hub.builder().heartbeat(Duration.ofSeconds(30)).history(100, Duration.ofMinutes(1)));
+        hub.publish("jobs", "t", "1");
+        assertThat(hub.stats().history().events()).isEqualTo(1);
+
+        time.advance(Duration.ofSeconds(60));
+        assertThat(hub.stats().history().events()).isEqualTo(1);
+        time.advance(Duration.ofSeconds(30));
+        assertThat(hub.stats().history().events()).isZero();
+    }
+
+    private static int heartbeats(RecordingSink sink) {
+        return sink.text().split(": heartbeat\n\n", -1).length - 1;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.ssemux.core;
 
 import io.ssemux.core.sse.Frame;
+import io.ssemux.core.transport.SseSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,7 +1,7 @@
 package io.ssemux.server;
 
 import io.ssemux.core.CloseReason;
-import io.ssemux.core.Connection;
+import io.ssemux.core.ConnectionInfo;
 import io.ssemux.core.HubListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,13 +11,13 @@ final class ConnectionLog implements HubListener {
     private static final Logger log = LoggerFactory.getLogger("io.ssemux.connections");
 
     @Override
-    public void opened(Connection connection) {
+    public void opened(ConnectionInfo connection) {
         log.info("opened {} user={} channels={} format={}", connection.id(), connection.user(),
                 connection.channels(), connection.format());
     }
 
     @Override
-    public void closed(Connection connection, CloseReason reason) {
+    public void closed(ConnectionInfo connection, CloseReason reason) {
         log.info("closed {} user={} channels={} reason={}", connection.id(), connection.user(),
                 connection.channels(), reason);
     }

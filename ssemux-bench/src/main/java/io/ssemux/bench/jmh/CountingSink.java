@@ -1,6 +1,6 @@
 package io.ssemux.bench.jmh;
 
-import io.ssemux.core.SseSink;
+import io.ssemux.core.transport.SseSink;
 import io.ssemux.core.sse.Frame;
 import java.util.concurrent.Executor;
 

@@ -1,6 +1,6 @@
 package io.ssemux.bench.jmh;
 
-import io.ssemux.core.EncodedEvent;
+import io.ssemux.core.spi.EncodedEvent;
 import io.ssemux.core.Event;
 import io.ssemux.core.Format;
 import io.ssemux.core.sse.Frame;

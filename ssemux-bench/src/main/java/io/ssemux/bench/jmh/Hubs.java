@@ -1,7 +1,7 @@
 package io.ssemux.bench.jmh;
 
-import io.ssemux.core.ConnectRequest;
-import io.ssemux.core.Connection;
+import io.ssemux.core.transport.ConnectRequest;
+import io.ssemux.core.transport.Connection;
 import io.ssemux.core.Format;
 import io.ssemux.core.Hub;
 import java.time.Duration;

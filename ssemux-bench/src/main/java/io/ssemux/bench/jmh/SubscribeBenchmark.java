@@ -1,7 +1,8 @@
 package io.ssemux.bench.jmh;
 
 import io.ssemux.core.CloseReason;
-import io.ssemux.core.Connection;
+import io.ssemux.core.ConnectionInfo;
+import io.ssemux.core.transport.Connection;
 import io.ssemux.core.Hub;
 import java.util.List;
 import java.util.Set;
@@ -25,7 +26,7 @@ public class SubscribeBenchmark extends BenchmarkBase {
     int subscribers;
 
     Hub hub;
-    Connection mover;
+    ConnectionInfo mover;
     int nextUser;
 
     @Setup(Level.Trial)
@@ -34,7 +35,7 @@ public class SubscribeBenchmark extends BenchmarkBase {
         for (int i = 0; i < subscribers; i++) {
             Hubs.connect(hub, i, "bench");
         }
-        mover = Hubs.connect(hub, -1, "other");
+        mover = Hubs.connect(hub, -1, "other").info();
         nextUser = subscribers;
     }
 

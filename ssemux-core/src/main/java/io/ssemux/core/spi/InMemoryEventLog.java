@@ -1,6 +1,5 @@
 package io.ssemux.core.spi;
 
-import io.ssemux.core.EncodedEvent;
 import io.ssemux.core.Event;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package io.ssemux.core.spi;
 
-import io.ssemux.core.EncodedEvent;
 import java.util.List;
 import java.util.Objects;
 

@@ -2,15 +2,15 @@ package io.ssemux.core.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ssemux.core.EncodedEvent;
-import io.ssemux.core.MutableClock;
+import io.ssemux.core.testing.ManualScheduler;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class InMemoryEventLogTest {
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ManualScheduler time = new ManualScheduler();
+    private final Clock clock = time.clock();
 
     @Test
     void assignsStrictlyIncreasingIds() {
@@ -27,7 +27,7 @@ class InMemoryEventLogTest {
     void idsOfALaterRunAreGreaterAndOlderRunsIdsAreTooOld() {
         EventLog first = EventLog.inMemory(100, Duration.ofMinutes(5), clock);
         String lastOfFirstRun = first.append("jobs", "t", "{}").event().id();
-        clock.advance(Duration.ofSeconds(1));
+        time.advance(Duration.ofSeconds(1));
         EventLog second = EventLog.inMemory(100, Duration.ofMinutes(5), clock);
         String firstOfSecondRun = second.append("jobs", "t", "{}").event().id();
 
@@ -41,7 +41,7 @@ class InMemoryEventLogTest {
     void aResetBeforeAnyEventOfThisRunPointsAtItsStartSoEverythingLaterIsReplayed() {
         EventLog first = EventLog.inMemory(100, Duration.ofMinutes(5), clock);
         String ofFirstRun = first.append("jobs", "t", "0").event().id();
-        clock.advance(Duration.ofSeconds(1));
+        time.advance(Duration.ofSeconds(1));
         EventLog second = EventLog.inMemory(100, Duration.ofMinutes(5), clock);
 
         Replay reset = second.replaySince(ofFirstRun, c -> true);
@@ -94,7 +94,7 @@ class InMemoryEventLogTest {
         EventLog log = EventLog.inMemory(100, Duration.ofSeconds(10), clock);
         String cursor = log.append("jobs", "t", "0").event().id();
         log.append("jobs", "t", "1");
-        clock.advance(Duration.ofSeconds(11));
+        time.advance(Duration.ofSeconds(11));
         log.expire();
 
         assertThat(log.stats().events()).isZero();

@@ -16,8 +16,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.ssemux.core.ConnectRequest;
-import io.ssemux.core.Connection;
+import io.ssemux.core.transport.ConnectRequest;
+import io.ssemux.core.transport.Connection;
 import io.ssemux.core.Format;
 import io.ssemux.core.Hub;
 import io.ssemux.core.HubStats;
@@ -248,7 +248,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         history.put("oldestId", s.history().oldestId());
         history.put("newestId", s.history().newestId());
         answer.put("history", history);
-        answer.put("heapUsedBytes", s.heapUsedBytes());
+        Runtime runtime = Runtime.getRuntime();
+        answer.put("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory());
         return answer;
     }
 

@@ -41,11 +41,23 @@ final class Responses {
     }
 
     static FullHttpResponse error(SsemuxException e) {
-        FullHttpResponse response = error(HttpResponseStatus.valueOf(e.kind().status()), e.kind().code(), e.getMessage());
+        FullHttpResponse response = error(status(e.kind()), e.kind().code(), e.getMessage());
         if (e.retryAfter() != null) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, Math.max(1, e.retryAfter().toSeconds()));
         }
         return response;
+    }
+
+    /** The HTTP status of each kind of refusal, as docs/PROTOCOL.md lists them. */
+    static HttpResponseStatus status(SsemuxException.Kind kind) {
+        return switch (kind) {
+            case BAD_REQUEST -> HttpResponseStatus.BAD_REQUEST;
+            case UNAUTHORIZED -> HttpResponseStatus.UNAUTHORIZED;
+            case FORBIDDEN -> HttpResponseStatus.FORBIDDEN;
+            case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
+            case PAYLOAD_TOO_LARGE -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+            case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+        };
     }
 
     static FullHttpResponse error(HttpResponseStatus status, String code, String message) {

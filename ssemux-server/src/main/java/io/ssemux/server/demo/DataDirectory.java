@@ -1,5 +1,6 @@
 package io.ssemux.server.demo;
 
+import io.ssemux.core.Names;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -57,7 +58,7 @@ final class DataDirectory {
     private Path inside(Path path) {
         Path normal = path.toAbsolutePath().normalize();
         if (!normal.startsWith(projects) || normal.equals(projects)) {
-            throw new IllegalArgumentException("path " + DemoJson.quote(path.toString()) + ": outside "
+            throw new IllegalArgumentException("path " + Names.quote(path.toString()) + ": outside "
                     + projects + " (expected: a project's file)");
         }
         return normal;

@@ -1,5 +1,6 @@
 package io.ssemux.server.demo;
 
+import io.ssemux.core.Names;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,11 +64,11 @@ final class MultipartForm {
      */
     static MultipartForm parse(String contentType, byte[] body) {
         if (!isFormData(contentType)) {
-            throw new IllegalArgumentException("Content-Type " + DemoJson.quote(contentType) + ": not multipart/form-data");
+            throw new IllegalArgumentException("Content-Type " + Names.quote(contentType) + ": not multipart/form-data");
         }
         String boundary = parameters(contentType.substring(contentType.indexOf(';') + 1)).get("boundary");
         if (contentType.indexOf(';') < 0 || boundary == null || boundary.isEmpty() || boundary.length() > 70) {
-            throw new IllegalArgumentException("Content-Type " + DemoJson.quote(contentType)
+            throw new IllegalArgumentException("Content-Type " + Names.quote(contentType)
                     + ": no usable boundary (expected: boundary=<1 to 70 characters>)");
         }
         byte[] dashBoundary = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
@@ -79,7 +80,7 @@ final class MultipartForm {
         } else {
             int first = indexOf(body, delimiter, 0); // after a preamble
             if (first < 0) {
-                throw new IllegalArgumentException("multipart body: no boundary " + DemoJson.quote(boundary));
+                throw new IllegalArgumentException("multipart body: no boundary " + Names.quote(boundary));
             }
             pos = first + delimiter.length;
         }
@@ -148,7 +149,7 @@ final class MultipartForm {
             int colon = line.indexOf(':');
             if (colon <= 0) {
                 throw new IllegalArgumentException("multipart part " + partNumber + ": malformed header line "
-                        + DemoJson.quote(line) + " (expected: Name: value)");
+                        + Names.quote(line) + " (expected: Name: value)");
             }
             headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
         }
@@ -175,7 +176,7 @@ final class MultipartForm {
                 if (i < n && text.charAt(i) == '"') {
                     int close = text.indexOf('"', i + 1);
                     if (close < 0) {
-                        throw new IllegalArgumentException("parameter " + DemoJson.quote(name) + ": unterminated quoted value");
+                        throw new IllegalArgumentException("parameter " + Names.quote(name) + ": unterminated quoted value");
                     }
                     value = text.substring(i + 1, close);
                     i = close + 1;

@@ -1,5 +1,6 @@
 package io.ssemux.server.demo;
 
+import io.ssemux.core.Names;
 import io.ssemux.core.SsemuxException;
 import io.ssemux.netty.RouteHandler;
 import io.ssemux.netty.RouteRequest;
@@ -46,23 +47,23 @@ final class PhotoRoutes implements RouteHandler {
     public RouteResponse handle(RouteRequest request) {
         String path = request.path();
         if (!path.startsWith(PREFIX) || !path.endsWith(SUFFIX) || path.length() < PREFIX.length() + SUFFIX.length()) {
-            throw SsemuxException.notFound("path " + DemoJson.quote(path)
+            throw SsemuxException.notFound("path " + Names.quote(path)
                     + ": no such endpoint (expected: /api/projects/{folder}/photos)");
         }
         if (!request.method().equals("POST")) {
-            return error(405, "method_not_allowed", request.method() + " " + DemoJson.quote(path) + ": not allowed (expected: POST)")
+            return error(405, "method_not_allowed", request.method() + " " + Names.quote(path) + ": not allowed (expected: POST)")
                     .withHeader("Allow", "POST");
         }
         ProjectFolder folder = folder(path.substring(PREFIX.length(), path.length() - SUFFIX.length()));
         String contentType = request.header("Content-Type");
         if (!MultipartForm.isFormData(contentType)) {
-            return error(415, "unsupported_media_type", "Content-Type " + DemoJson.quote(contentType)
+            return error(415, "unsupported_media_type", "Content-Type " + Names.quote(contentType)
                     + ": not accepted (expected: multipart/form-data with a '" + FIELD + "' file)");
         }
         MultipartForm.Part photo = photo(contentType, request.body());
         Optional<ImageFormat> format = ImageFormat.sniff(photo.content());
         if (format.isEmpty()) {
-            return error(415, "unsupported_media_type", "file " + DemoJson.quote(photo.filename())
+            return error(415, "unsupported_media_type", "file " + Names.quote(photo.filename())
                     + ": not a JPEG or PNG image (expected: image/jpeg or image/png)");
         }
         String fileName = displayName(photo.filename());
@@ -100,10 +101,10 @@ final class PhotoRoutes implements RouteHandler {
         }
         MultipartForm.Part photo = photos.get(0);
         if (photo.content().length == 0) {
-            throw SsemuxException.badRequest("file " + DemoJson.quote(photo.filename()) + ": empty (expected: a JPEG or PNG image)");
+            throw SsemuxException.badRequest("file " + Names.quote(photo.filename()) + ": empty (expected: a JPEG or PNG image)");
         }
         if (photo.content().length > maxPhotoBytes) {
-            throw SsemuxException.payloadTooLarge("file " + DemoJson.quote(photo.filename()) + ": " + photo.content().length
+            throw SsemuxException.payloadTooLarge("file " + Names.quote(photo.filename()) + ": " + photo.content().length
                     + " bytes (expected: at most " + maxPhotoBytes + ")");
         }
         return photo;

@@ -1,5 +1,6 @@
 package io.ssemux.server.demo;
 
+import io.ssemux.core.Names;
 import java.util.regex.Pattern;
 
 /**
@@ -14,7 +15,7 @@ record ProjectFolder(String name) {
 
     ProjectFolder {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("project folder " + DemoJson.quote(name)
+            throw new IllegalArgumentException("project folder " + Names.quote(name)
                     + ": invalid name (expected: " + NAME.pattern() + ")");
         }
     }

@@ -1,10 +1,10 @@
 package io.ssemux.server.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ssemux.core.ConnectRequest;
+import io.ssemux.core.transport.ConnectRequest;
 import io.ssemux.core.Format;
 import io.ssemux.core.Hub;
-import io.ssemux.core.SseSink;
+import io.ssemux.core.transport.SseSink;
 import io.ssemux.core.sse.Frame;
 import io.ssemux.core.sse.SseMessage;
 import io.ssemux.core.sse.SseParser;

@@ -33,7 +33,7 @@ class ProjectFolderTest {
 
     @Test
     void quotesTheRefusedNameSafely() {
-        assertThatThrownBy(() -> new ProjectFolder("../\n\"x")).hasMessageStartingWith("project folder '../\\n\\\"x': invalid name");
+        assertThatThrownBy(() -> new ProjectFolder("../\n\"x")).hasMessageStartingWith("project folder '../\\u000a\"x': invalid name");
     }
 
     @Test

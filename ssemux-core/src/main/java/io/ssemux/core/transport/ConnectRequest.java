@@ -1,5 +1,6 @@
-package io.ssemux.core;
+package io.ssemux.core.transport;
 
+import io.ssemux.core.Format;
 import java.util.List;
 import java.util.Objects;
 

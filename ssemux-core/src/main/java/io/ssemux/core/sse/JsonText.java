@@ -1,4 +1,4 @@
-package io.ssemux.client;
+package io.ssemux.core.sse;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -8,21 +8,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The little JSON the client reads and writes itself: the server's control events
- * ({@code connected}, {@code reset}), its answers and its error bodies. Not a general JSON library:
- * application data is never parsed (see {@link Envelope}). Thread-safe (stateless).
+ * The little JSON that ssemux reads and writes itself: its own events ({@link ControlEvents}), the
+ * bodies of its API and their error answers. Not a general JSON library: the data of application
+ * events is never re-printed, only cut out of the text ({@link #rawMembers}). Thread-safe (stateless).
  *
- * <p>{@link #parse} is a strict recursive-descent reader of RFC 8259 that returns a
- * {@code Map<String, Object>} (insertion-ordered), {@code List<Object>}, {@code String},
- * {@code BigDecimal}, {@code Boolean} or {@code null}.
+ * <p>The reader is a strict recursive-descent reader of RFC 8259, at most {@value #MAX_DEPTH} levels
+ * deep, that returns a {@code Map<String, Object>} (insertion-ordered), {@code List<Object>},
+ * {@code String}, {@code BigDecimal}, {@code Boolean} or {@code null}. {@link #quote} is the one
+ * JSON string writer of the Java code base.
  */
-final class Json {
+public final class JsonText {
     private static final int MAX_DEPTH = 64;
 
     private final String text;
     private int pos;
 
-    private Json(String text) {
+    private JsonText(String text) {
         this.text = text;
     }
 
@@ -31,8 +32,8 @@ final class Json {
      *
      * @throws IllegalArgumentException if it is not
      */
-    static Object parse(String text) {
-        Json json = new Json(text);
+    public static Object parse(String text) {
+        JsonText json = new JsonText(text);
         Object value = json.value(0);
         json.skipWhitespace();
         if (json.pos != text.length()) {
@@ -47,7 +48,7 @@ final class Json {
      * @throws IllegalArgumentException if it is not a JSON object
      */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(String text) {
+    public static Map<String, Object> object(String text) {
         Object value = parse(text);
         if (!(value instanceof Map)) {
             throw new IllegalArgumentException("not a JSON object: " + abbreviate(text));
@@ -56,17 +57,17 @@ final class Json {
     }
 
     /** Member {@code name} of {@code object} if it is a string, else {@code null}. */
-    static String string(Map<String, Object> object, String name) {
+    public static String string(Map<String, Object> object, String name) {
         return object.get(name) instanceof String s ? s : null;
     }
 
     /** Member {@code name} of {@code object} if it is a number, else {@code null}. */
-    static BigDecimal number(Map<String, Object> object, String name) {
+    public static BigDecimal number(Map<String, Object> object, String name) {
         return object.get(name) instanceof BigDecimal n ? n : null;
     }
 
     /** The strings of array member {@code name} of {@code object}; {@code null} if it is not an array of strings. */
-    static List<String> strings(Map<String, Object> object, String name) {
+    public static List<String> strings(Map<String, Object> object, String name) {
         if (!(object.get(name) instanceof List<?> list)) {
             return null;
         }
@@ -80,8 +81,51 @@ final class Json {
         return strings;
     }
 
-    /** {@code value} as a JSON string literal. */
-    static String quote(String value) {
+    /**
+     * The members of the JSON object {@code text}, each as the exact text of its value (a string
+     * member keeps its quotes): how the data of an envelope is taken without being re-printed.
+     * The whole text is checked to be well-formed.
+     *
+     * @throws IllegalArgumentException if {@code text} is not a JSON object
+     */
+    public static Map<String, String> rawMembers(String text) {
+        JsonText json = new JsonText(text);
+        json.skipWhitespace();
+        if (json.pos == text.length() || text.charAt(json.pos) != '{') {
+            throw new IllegalArgumentException("not a JSON object: " + abbreviate(text));
+        }
+        Map<String, String> members = new LinkedHashMap<>();
+        json.pos++;
+        json.skipWhitespace();
+        if (!json.consume('}')) {
+            do {
+                json.skipWhitespace();
+                if (json.pos == text.length() || text.charAt(json.pos) != '"') {
+                    throw json.error("a member name expected");
+                }
+                String name = json.string();
+                json.skipWhitespace();
+                json.expect(':');
+                json.skipWhitespace();
+                int start = json.pos;
+                json.value(1);
+                members.put(name, text.substring(start, json.pos));
+                json.skipWhitespace();
+            } while (json.consume(','));
+            json.expect('}');
+        }
+        json.skipWhitespace();
+        if (json.pos != text.length()) {
+            throw json.error("trailing characters");
+        }
+        return members;
+    }
+
+    /**
+     * {@code value} as a JSON string literal. Besides what RFC 8259 requires, U+2028 and U+2029 are
+     * escaped, so the literal is also safe inside JavaScript source and on one SSE {@code data:} line.
+     */
+    public static String quote(String value) {
         StringBuilder sb = new StringBuilder(value.length() + 2).append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -92,7 +136,7 @@ final class Json {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);
@@ -104,7 +148,7 @@ final class Json {
     }
 
     /** The strings as a JSON array. */
-    static String array(Collection<String> values) {
+    public static String array(Collection<String> values) {
         StringBuilder sb = new StringBuilder().append('[');
         String separator = "";
         for (String value : values) {

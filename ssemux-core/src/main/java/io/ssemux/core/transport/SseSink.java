@@ -1,4 +1,4 @@
-package io.ssemux.core;
+package io.ssemux.core.transport;
 
 import io.ssemux.core.sse.Frame;
 import java.util.concurrent.Executor;

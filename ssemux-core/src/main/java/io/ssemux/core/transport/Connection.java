@@ -1,25 +1,18 @@
-package io.ssemux.core;
+package io.ssemux.core.transport;
 
-import java.util.Set;
+import io.ssemux.core.CloseReason;
+import io.ssemux.core.ConnectionInfo;
 
 /**
- * One open stream, as the hub sees it: returned by {@link Hub#connect} to the transport.
+ * One open stream, as its transport holds it: returned by {@link io.ssemux.core.Hub#connect}, it is
+ * how the transport tells the hub what happened to the socket.
  *
  * <p>Thread-safe. The transport calls {@link #writable()} and {@link #closed} from the sink's executor.
  */
 public interface Connection {
 
-    /** Unguessable id, used by {@code /api/sse/subscriptions}. */
-    String id();
-
-    /** The user it belongs to. */
-    String user();
-
-    /** The channels it is subscribed to now ({@code all} included when it has it). */
-    Set<String> channels();
-
-    /** The data format it asked for. */
-    Format format();
+    /** What the stream is: id, user, channels and format, as of now. */
+    ConnectionInfo info();
 
     /** The transport tells the hub the sink is writable again, so a paused replay goes on. */
     void writable();

@@ -1,5 +1,8 @@
-package io.ssemux.core;
+package io.ssemux.core.spi;
 
+import io.ssemux.core.Event;
+import io.ssemux.core.Format;
+import io.ssemux.core.sse.ControlEvents;
 import io.ssemux.core.sse.Frame;
 import io.ssemux.core.sse.SseEncoder;
 
@@ -35,9 +38,7 @@ public final class EncodedEvent {
         }
         Frame f = envelope;
         if (f == null) {
-            // Names need no JSON escaping: their grammar has no quote, backslash or control character.
-            String data = "{\"channel\":\"" + event.channel() + "\",\"type\":\"" + event.type() + "\",\"data\":"
-                    + event.data() + "}";
+            String data = new ControlEvents.Envelope(event.channel(), event.type(), event.data()).toJson();
             f = SseEncoder.event(event.id(), null, data);
             envelope = f;
         }
