@@ -6,10 +6,13 @@ import java.util.function.Predicate;
  * Assigns event ids and keeps the history that reconnecting clients resume from.
  *
  * <p>The hub calls {@link #append} and {@link #replaySince} under its publish lock, so calls are
- * never concurrent and appends arrive in publish order; an implementation must not block for long
- * (an in-memory ring, or a store with its own latency budget). {@link #stats} may be called from
- * any thread. A multi-node backplane implements this with ids from its own log (Redis Streams ids,
- * say) without changing the hub.
+ * never concurrent and appends arrive in publish order; an implementation must answer from memory
+ * and must not block. {@link #stats} may be called from any thread.
+ *
+ * <p>This contract is for a log local to one hub. A multi-node backplane needs more than another
+ * implementation of it: ids assigned by a remote store (a network round trip that must not happen
+ * under the hub's lock) and events published on other nodes entering this hub's fan-out, which
+ * means splitting the hub's publish into "append" and "dispatch".
  */
 public interface EventLog extends AutoCloseable {
 
