@@ -4,21 +4,25 @@ import io.ssemux.core.Names;
 import io.ssemux.core.SsemuxException;
 
 /**
- * Says which user a request belongs to. The transport calls it on every API request and stream
- * open, on its I/O thread: it must not block (verify a signed token locally, or use a cache).
+ * Says who a request comes from and what they may do. The transport calls it on every API request
+ * and stream open, on its I/O thread: it must not block (verify a signed token locally, or use a
+ * cache).
  *
- * <p>Implementations return the user id, or throw {@link SsemuxException#unauthorized} with the
- * reason. Thread-safe.
+ * <p>Implementations return the {@link Principal}, or throw {@link SsemuxException#unauthorized}
+ * with the reason (or {@link SsemuxException#unavailable} when they cannot tell yet, such as while
+ * signing keys are being fetched). Thread-safe.
  */
 @FunctionalInterface
 public interface Authenticator {
 
-    /** The user that {@code request} comes from. */
-    String authenticate(RequestInfo request);
+    /** Who {@code request} comes from. */
+    Principal authenticate(RequestInfo request);
 
     /**
      * <b>For local development only:</b> trusts the {@code user} query parameter, then the
-     * {@code X-User-Id} header, and falls back to the client's address. Anyone can claim any user.
+     * {@code X-User-Id} header, and falls back to the client's address. Anyone can claim any user,
+     * and every user may read and publish every channel but other users' private ones
+     * ({@link Grants#all()}).
      */
     static Authenticator development() {
         return request -> {
@@ -29,7 +33,7 @@ public interface Authenticator {
             if (user == null || user.isEmpty()) {
                 user = request.remoteAddress();
             }
-            return Names.checkUser(user);
+            return Principal.of(Names.checkUser(user), Grants.all());
         };
     }
 }

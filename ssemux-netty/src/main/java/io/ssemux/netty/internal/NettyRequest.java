@@ -69,7 +69,7 @@ final class NettyRequest implements RequestInfo, RouteRequest {
     @Override
     public String user() {
         if (user == null) {
-            user = authenticator.authenticate(this);
+            user = authenticator.authenticate(this).user();
         }
         return user;
     }
