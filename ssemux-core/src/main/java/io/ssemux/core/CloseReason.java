@@ -8,6 +8,8 @@ public enum CloseReason {
     EVICTED,
     /** The client did not read and its outbound buffer passed the limit. */
     SLOW_CONSUMER,
+    /** The credential the stream was opened with expired and was not refreshed. */
+    TOKEN_EXPIRED,
     /** The server is shutting down. */
     SHUTDOWN
 }

@@ -3,7 +3,9 @@ package io.ssemux.core;
 import io.ssemux.core.spi.EncodedEvent;
 import io.ssemux.core.transport.SseSink;
 import io.ssemux.core.transport.Connection;
+import io.ssemux.core.spi.Principal;
 import io.ssemux.core.sse.Frame;
+import io.ssemux.core.time.Scheduler;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
@@ -32,6 +34,8 @@ final class ConnectionState implements Connection {
     private final DefaultHub hub;
     private final String id;
     private final String user;
+    private volatile Principal principal;
+    private Scheduler.Cancellable expiryTask; // guarded by the hub's lock
     private final Format format;
     private final SseSink sink;
     private final Outbox outbox;
@@ -44,11 +48,12 @@ final class ConnectionState implements Connection {
     private boolean ending;
     private boolean unflushed;
 
-    ConnectionState(DefaultHub hub, String id, String user, Format format, Set<String> channels, SseSink sink,
+    ConnectionState(DefaultHub hub, String id, Principal principal, Format format, Set<String> channels, SseSink sink,
                     Outbox outbox, int backlogLimit) {
         this.hub = hub;
         this.id = id;
-        this.user = user;
+        this.user = principal.user();
+        this.principal = principal;
         this.format = format;
         this.channels = channels;
         this.sink = sink;
@@ -90,9 +95,37 @@ final class ConnectionState implements Connection {
         return outbox.executor();
     }
 
+    /** Whether the connection gets events of {@code channel}: subscribed to it, or to {@code all} and allowed to read it. */
     boolean accepts(String channel) {
         Set<String> subscribed = channels;
-        return subscribed.contains(Names.ALL) || subscribed.contains(channel);
+        return subscribed.contains(channel) || (subscribed.contains(Names.ALL) && mayRead(channel));
+    }
+
+    /** Whether the connection's user may read {@code channel}, as its credential in force says. */
+    boolean mayRead(String channel) {
+        return principal.grants().maySubscribe(user, channel);
+    }
+
+    Principal principal() {
+        return principal;
+    }
+
+    /** A refreshed credential of the same user. Under the hub's lock. */
+    void principal(Principal principal) {
+        this.principal = principal;
+    }
+
+    /** Under the hub's lock. */
+    void expiryTask(Scheduler.Cancellable task) {
+        expiryTask = task;
+    }
+
+    /** Under the hub's lock. */
+    void cancelExpiry() {
+        if (expiryTask != null) {
+            expiryTask.cancel();
+            expiryTask = null;
+        }
     }
 
     /** Marks the connection removed; true for the one caller that did it. */
@@ -171,6 +204,19 @@ final class ConnectionState implements Connection {
             unflushed = false;
             sink.flush();
         }
+    }
+
+    /** Sends one of the server's own events, in order with the rest (behind a replay still being written). */
+    void control(Frame frame) {
+        if (ending) {
+            return;
+        }
+        if (backlog != null) {
+            backlog.add(frame);
+            return;
+        }
+        sink.send(frame);
+        sink.flush();
     }
 
     void heartbeat(Frame heartbeat) {

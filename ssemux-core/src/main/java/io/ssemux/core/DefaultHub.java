@@ -9,7 +9,12 @@ import io.ssemux.core.spi.Replay;
 import io.ssemux.core.sse.ControlEvents;
 import io.ssemux.core.sse.Frame;
 import io.ssemux.core.sse.SseEncoder;
+import io.ssemux.core.spi.Grants;
+import io.ssemux.core.spi.Principal;
 import io.ssemux.core.time.Scheduler;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
@@ -51,9 +56,12 @@ final class DefaultHub implements Hub {
     private final SecureRandom random = new SecureRandom();
     private final Frame evictedFrame;
 
+    private final Clock clock;
+
     private final Object lock = new Object();
     private final Map<String, Subscribers> byChannel = new HashMap<>(); // guarded by lock
     private final Subscribers allChannels = new Subscribers();            // guarded by lock
+    private int restrictedAll; // guarded by lock: connections in allChannels that may not read every public channel
     private final Map<String, ArrayDeque<ConnectionState>> byUser = new HashMap<>(); // guarded by lock, oldest first
     private final Map<String, ConnectionState> byId = new ConcurrentHashMap<>();
     private final Map<Executor, Outbox> outboxes = new ConcurrentHashMap<>(); // one per executor, kept
@@ -67,8 +75,10 @@ final class DefaultHub implements Hub {
     private final LongAdder evicted = new LongAdder();
     private final LongAdder slowConsumers = new LongAdder();
 
-    DefaultHub(HubConfig config, EventLog log, HubListener listener, Scheduler scheduler, boolean ownsScheduler) {
+    DefaultHub(HubConfig config, EventLog log, HubListener listener, Scheduler scheduler, boolean ownsScheduler,
+               Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.log = log;
         this.listener = listener;
         this.scheduler = scheduler;
@@ -100,24 +110,50 @@ final class DefaultHub implements Hub {
             }
             event = log.append(channel, type, data);
             Subscribers subscribers = byChannel.get(channel);
-            handed = (subscribers == null ? 0 : fanOut(subscribers, event)) + fanOut(allChannels, event);
+            handed = (subscribers == null ? 0 : fanOut(subscribers, event, null)) + fanOutToAll(event);
         }
         published.increment();
         return new PublishResult(event.event().id(), handed);
     }
 
-    private static int fanOut(Subscribers subscribers, EncodedEvent event) {
+    private static int fanOut(Subscribers subscribers, EncodedEvent event, String readableBy) {
         for (Subscribers.Group group : subscribers.groups()) {
-            group.outbox().offer(event, group.members());
+            group.outbox().offer(event, group.members(), readableBy);
         }
         return subscribers.size();
+    }
+
+    /**
+     * Hands an event to the connections subscribed to {@code all}, which get only the channels their
+     * user may read: the executors check each one, unless every one of them may read this channel
+     * (a public channel, and no restricted grants among them). Holds lock.
+     */
+    private int fanOutToAll(EncodedEvent event) {
+        if (allChannels.size() == 0) {
+            return 0;
+        }
+        String channel = event.event().channel();
+        if (restrictedAll == 0 && !Grants.isPrivate(channel)) {
+            return fanOut(allChannels, event, null);
+        }
+        fanOut(allChannels, event, channel);
+        int readers = 0;
+        for (Subscribers.Group group : allChannels.groups()) {
+            for (ConnectionState member : group.members()) {
+                if (member.mayRead(channel)) {
+                    readers++;
+                }
+            }
+        }
+        return readers;
     }
 
     @Override
     public Connection connect(ConnectRequest request, SseSink sink) {
         Set<String> channels = checkChannels(request.channels(), "channels");
+        checkGranted(request.principal(), channels);
         Outbox outbox = outboxes.computeIfAbsent(sink.executor(), executor -> new Outbox(this, executor));
-        ConnectionState connection = new ConnectionState(this, newConnectionId(), request.user(), request.format(),
+        ConnectionState connection = new ConnectionState(this, newConnectionId(), request.principal(), request.format(),
                 Set.copyOf(channels), sink, outbox, config.historyMaxEvents() + 1024);
         List<ConnectionState> victims = new ArrayList<>();
         StringBuilder opening = SseEncoder.appendRetry(new StringBuilder(256), config.retry().toMillis());
@@ -150,6 +186,7 @@ final class DefaultHub implements Hub {
             ofUser.addLast(connection);
             byId.put(connection.id(), connection);
             index(connection, channels);
+            scheduleExpiry(connection);
             Frame openingFrame = Frame.wrap(opening.toString().getBytes(StandardCharsets.UTF_8));
             execute(connection.executor(), () -> connection.start(openingFrame));
         }
@@ -183,6 +220,7 @@ final class DefaultHub implements Hub {
             if (connection.isRemoved()) {
                 throw SsemuxException.notFound("connection " + Names.quote(connectionId) + ": not open (expected: the connectionId of a live stream)");
             }
+            checkGranted(connection.principal(), added);
             Set<String> next = new LinkedHashSet<>(connection.channels());
             next.removeAll(removed);
             next.addAll(added);
@@ -195,6 +233,92 @@ final class DefaultHub implements Hub {
             index(connection, now);
             return now;
         }
+    }
+
+    @Override
+    public Set<String> refresh(String connectionId, Principal principal) {
+        ConnectionState connection = connectionId == null ? null : byId.get(connectionId);
+        if (connection == null) {
+            throw SsemuxException.notFound("connection " + Names.quote(connectionId) + ": not open (expected: the connectionId of a live stream)");
+        }
+        if (!connection.user().equals(principal.user())) {
+            throw SsemuxException.forbidden("connection " + Names.quote(connectionId) + ": belongs to another user");
+        }
+        synchronized (lock) {
+            if (connection.isRemoved()) {
+                throw SsemuxException.notFound("connection " + Names.quote(connectionId) + ": not open (expected: the connectionId of a live stream)");
+            }
+            List<String> revoked = new ArrayList<>();
+            for (String channel : connection.channels()) {
+                if (!channel.equals(Names.ALL) && !principal.grants().maySubscribe(principal.user(), channel)) {
+                    revoked.add(channel);
+                }
+            }
+            unindex(connection, connection.channels());
+            connection.principal(principal);
+            Set<String> now = new LinkedHashSet<>(connection.channels());
+            revoked.forEach(now::remove);
+            connection.channels(Set.copyOf(now));
+            index(connection, connection.channels());
+            if (!revoked.isEmpty()) {
+                Frame frame = SseEncoder.event(null, ControlEvents.REVOKED, new ControlEvents.Revoked(revoked).toJson());
+                execute(connection.executor(), () -> connection.control(frame));
+            }
+            scheduleExpiry(connection);
+            return connection.channels();
+        }
+    }
+
+    /** Refuses, naming them, the channels the principal may not read. */
+    private static void checkGranted(Principal principal, Set<String> channels) {
+        List<String> refused = new ArrayList<>();
+        for (String channel : channels) {
+            if (!channel.equals(Names.ALL) && !principal.grants().maySubscribe(principal.user(), channel)) {
+                refused.add(channel);
+            }
+        }
+        if (!refused.isEmpty()) {
+            refused.sort(null);
+            throw SsemuxException.forbidden("channels " + refused + ": not granted to user " + Names.quote(principal.user()));
+        }
+    }
+
+    /**
+     * Schedules what happens as the connection's credential nears its expiry: {@code token_expiring}
+     * {@link HubConfig#tokenRefreshLead} before, then, unless a refresh came, {@code token_expired} and
+     * the end of the stream. Replaces what an earlier credential had scheduled. Holds lock.
+     */
+    private void scheduleExpiry(ConnectionState connection) {
+        connection.cancelExpiry();
+        Instant expiresAt = connection.principal().expiresAt();
+        if (expiresAt == null) {
+            return;
+        }
+        Duration untilWarning = Duration.between(clock.instant(), expiresAt.minus(config.tokenRefreshLead()));
+        connection.expiryTask(scheduler.schedule(untilWarning, () -> warnOfExpiry(connection, expiresAt)));
+    }
+
+    private void warnOfExpiry(ConnectionState connection, Instant expiresAt) {
+        synchronized (lock) {
+            if (connection.isRemoved() || !expiresAt.equals(connection.principal().expiresAt())) {
+                return;
+            }
+            Frame frame = SseEncoder.event(null, ControlEvents.TOKEN_EXPIRING, new ControlEvents.TokenExpiry(expiresAt).toJson());
+            execute(connection.executor(), () -> connection.control(frame));
+            connection.expiryTask(scheduler.schedule(Duration.between(clock.instant(), expiresAt),
+                    () -> expire(connection, expiresAt)));
+        }
+    }
+
+    private void expire(ConnectionState connection, Instant expiresAt) {
+        synchronized (lock) {
+            if (!expiresAt.equals(connection.principal().expiresAt()) || !removeLocked(connection, CloseReason.TOKEN_EXPIRED)) {
+                return;
+            }
+        }
+        afterRemoval(connection, CloseReason.TOKEN_EXPIRED);
+        Frame frame = SseEncoder.event(null, ControlEvents.TOKEN_EXPIRED, new ControlEvents.TokenExpiry(expiresAt).toJson());
+        execute(connection.executor(), () -> connection.end(frame));
     }
 
     private Set<String> checkChannels(Collection<String> channels, String field) {
@@ -214,6 +338,9 @@ final class DefaultHub implements Hub {
     private void index(ConnectionState connection, Set<String> channels) {
         if (channels.contains(Names.ALL)) {
             allChannels.add(connection);
+            if (!connection.principal().grants().readsEveryPublicChannel()) {
+                restrictedAll++;
+            }
             return;
         }
         for (String channel : channels) {
@@ -224,6 +351,9 @@ final class DefaultHub implements Hub {
     private void unindex(ConnectionState connection, Set<String> channels) {
         if (channels.contains(Names.ALL)) {
             allChannels.remove(connection);
+            if (!connection.principal().grants().readsEveryPublicChannel()) {
+                restrictedAll--;
+            }
             return;
         }
         for (String channel : channels) {
@@ -252,6 +382,7 @@ final class DefaultHub implements Hub {
             return false;
         }
         unindex(connection, connection.channels());
+        connection.cancelExpiry();
         byId.remove(connection.id());
         ArrayDeque<ConnectionState> ofUser = byUser.get(connection.user());
         if (ofUser != null) {

@@ -1,5 +1,6 @@
 package io.ssemux.core;
 
+import io.ssemux.core.spi.Principal;
 import io.ssemux.core.transport.ConnectRequest;
 import io.ssemux.core.transport.Connection;
 import io.ssemux.core.transport.SseSink;
@@ -46,7 +47,8 @@ public interface Hub extends AutoCloseable {
      * oldest stream. A request without channels opens a stream that carries only heartbeats until
      * {@link #updateSubscriptions} adds some.
      *
-     * @throws SsemuxException bad channels ({@code BAD_REQUEST}), the global cap or a closed hub ({@code UNAVAILABLE})
+     * @throws SsemuxException bad channels ({@code BAD_REQUEST}), channels the principal may not read
+     *                         ({@code FORBIDDEN}), the global cap or a closed hub ({@code UNAVAILABLE})
      */
     Connection connect(ConnectRequest request, SseSink sink);
 
@@ -55,9 +57,20 @@ public interface Hub extends AutoCloseable {
      *
      * @return the connection's channels afterwards
      * @throws SsemuxException an invalid name or too many channels ({@code BAD_REQUEST}), no such
-     *                         connection ({@code NOT_FOUND}), another user's connection ({@code FORBIDDEN})
+     *                         connection ({@code NOT_FOUND}), another user's connection or a channel
+     *                         the connection's grants do not cover ({@code FORBIDDEN})
      */
     Set<String> updateSubscriptions(String user, String connectionId, Collection<String> subscribe, Collection<String> unsubscribe);
+
+    /**
+     * Replaces the credential of a live connection by a fresher one of the same user, without a
+     * reconnect: its grants apply from now on (channels no longer granted are dropped, and the stream
+     * gets a {@code revoked} event naming them) and its expiry moves.
+     *
+     * @return the connection's channels afterwards
+     * @throws SsemuxException no such connection ({@code NOT_FOUND}), another user's ({@code FORBIDDEN})
+     */
+    Set<String> refresh(String connectionId, Principal principal);
 
     /** A snapshot of the state and counters. */
     HubStats stats();

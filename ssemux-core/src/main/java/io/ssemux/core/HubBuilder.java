@@ -15,6 +15,7 @@ public final class HubBuilder {
     private Duration retry;
     private int historyMaxEvents;
     private Duration historyMaxAge;
+    private Duration tokenRefreshLead;
     private EventLog eventLog;
     private HubListener listener = new HubListener() {};
     private Clock clock = Clock.systemUTC();
@@ -61,6 +62,12 @@ public final class HubBuilder {
         return this;
     }
 
+    /** How long before a stream's credential expires it is told to refresh it (default 60 s). */
+    public HubBuilder tokenRefreshLead(Duration lead) {
+        this.tokenRefreshLead = lead;
+        return this;
+    }
+
     /** All limits and timings at once. */
     public HubBuilder config(HubConfig config) {
         Objects.requireNonNull(config, "config");
@@ -71,6 +78,7 @@ public final class HubBuilder {
         this.retry = config.retry();
         this.historyMaxEvents = config.historyMaxEvents();
         this.historyMaxAge = config.historyMaxAge();
+        this.tokenRefreshLead = config.tokenRefreshLead();
         return this;
     }
 
@@ -86,7 +94,7 @@ public final class HubBuilder {
         return this;
     }
 
-    /** The wall clock of history ages and of the default history's ids (default: the system's, UTC). */
+    /** The wall clock of history ages, the default history's ids and credential expiry (default: the system's, UTC). */
     public HubBuilder clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         return this;
@@ -105,12 +113,12 @@ public final class HubBuilder {
     /** A new hub, with its heartbeat scheduled: close it when done. */
     public Hub build() {
         HubConfig config = new HubConfig(maxConnectionsPerUser, maxConnections, maxChannels, heartbeat, retry,
-                historyMaxEvents, historyMaxAge);
+                historyMaxEvents, historyMaxAge, tokenRefreshLead);
         EventLog log = eventLog != null ? eventLog
                 : EventLog.inMemory(config.historyMaxEvents(), config.historyMaxAge(), clock);
         if (scheduler != null) {
-            return new DefaultHub(config, log, listener, scheduler, false);
+            return new DefaultHub(config, log, listener, scheduler, false, clock);
         }
-        return new DefaultHub(config, log, listener, Scheduler.system("ssemux-heartbeat"), true);
+        return new DefaultHub(config, log, listener, Scheduler.system("ssemux-heartbeat"), true, clock);
     }
 }

@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param retry                 the reconnection delay sent to clients in the {@code retry:} field
  * @param historyMaxEvents      most events the default history retains
  * @param historyMaxAge         oldest event the default history retains
+ * @param tokenRefreshLead      how long before a stream's credential expires it is told so
+ *                              ({@code token_expiring}), to refresh it without a reconnect
  */
 public record HubConfig(
         int maxConnectionsPerUser,
@@ -20,7 +22,8 @@ public record HubConfig(
         Duration heartbeat,
         Duration retry,
         int historyMaxEvents,
-        Duration historyMaxAge) {
+        Duration historyMaxAge,
+        Duration tokenRefreshLead) {
 
     public HubConfig {
         checkPositive(maxConnectionsPerUser, "maxConnectionsPerUser");
@@ -30,11 +33,16 @@ public record HubConfig(
         checkPositive(retry, "retry");
         checkPositive(historyMaxEvents, "historyMaxEvents");
         checkPositive(historyMaxAge, "historyMaxAge");
+        checkPositive(tokenRefreshLead, "tokenRefreshLead");
     }
 
-    /** The defaults: 6 per user, 10,000 in all, 64 channels, 30 s heartbeat, 3 s retry, 10,000 events or 5 minutes of history. */
+    /**
+     * The defaults: 6 per user, 10,000 in all, 64 channels, 30 s heartbeat, 3 s retry, 10,000 events
+     * or 5 minutes of history, credentials told to refresh 60 s before they expire.
+     */
     public static HubConfig defaults() {
-        return new HubConfig(6, 10_000, 64, Duration.ofSeconds(30), Duration.ofSeconds(3), 10_000, Duration.ofMinutes(5));
+        return new HubConfig(6, 10_000, 64, Duration.ofSeconds(30), Duration.ofSeconds(3), 10_000, Duration.ofMinutes(5),
+                Duration.ofSeconds(60));
     }
 
     private static void checkPositive(int value, String name) {

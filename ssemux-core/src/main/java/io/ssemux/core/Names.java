@@ -14,7 +14,8 @@ public final class Names {
     /** The grammar, as said in error messages. */
     public static final String GRAMMAR = "[A-Za-z0-9_.:-]{1," + MAX_LENGTH + "}";
 
-    private static final String[] RESERVED_TYPES = {"connected", "evicted", "reset", "heartbeat", "message"};
+    private static final String[] RESERVED_TYPES = {"connected", "evicted", "reset", "heartbeat", "message",
+        "token_expiring", "token_expired", "revoked"};
 
     private Names() {}
 

@@ -20,8 +20,11 @@ import java.util.concurrent.RejectedExecutionException;
  * only to swap the pending list.
  */
 final class Outbox implements Runnable {
-    /** One published event and the subscribers it goes to on this executor (an array never changed). */
-    private record Delivery(EncodedEvent event, ConnectionState[] members) {}
+    /**
+     * One published event and the subscribers it goes to on this executor (an array never changed);
+     * when {@code readableBy} is not null, only those of them that may read that channel.
+     */
+    private record Delivery(EncodedEvent event, ConnectionState[] members, String readableBy) {}
 
     private final DefaultHub hub;
     private final Executor executor;
@@ -39,10 +42,10 @@ final class Outbox implements Runnable {
     }
 
     /** Queues {@code event} for {@code members}, scheduling a drain unless one is already due. Any thread. */
-    void offer(EncodedEvent event, ConnectionState[] members) {
+    void offer(EncodedEvent event, ConnectionState[] members, String readableBy) {
         boolean schedule;
         synchronized (this) {
-            pending.add(new Delivery(event, members));
+            pending.add(new Delivery(event, members, readableBy));
             schedule = !scheduled;
             scheduled = true;
         }
@@ -66,8 +69,9 @@ final class Outbox implements Runnable {
         }
         int sent = 0;
         for (Delivery delivery : batch) {
+            String readableBy = delivery.readableBy();
             for (ConnectionState member : delivery.members()) {
-                if (member.deliver(delivery.event())) {
+                if ((readableBy == null || member.mayRead(readableBy)) && member.deliver(delivery.event())) {
                     sent++;
                 }
             }

@@ -3,6 +3,8 @@ package io.ssemux.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ssemux.core.spi.Grants;
+import io.ssemux.core.spi.Principal;
 import io.ssemux.core.testing.ManualScheduler;
 import io.ssemux.core.transport.ConnectRequest;
 import io.ssemux.core.transport.Connection;
@@ -33,7 +35,7 @@ class HubTest {
     }
 
     private static Connection connect(Hub hub, String user, RecordingSink sink, String... channels) {
-        return hub.connect(new ConnectRequest(user, List.of(channels), Format.PLAIN, null, "127.0.0.1"), sink);
+        return hub.connect(new ConnectRequest(Principal.of(user, Grants.all()), List.of(channels), Format.PLAIN, null, "127.0.0.1"), sink);
     }
 
     @Test
@@ -92,7 +94,7 @@ class HubTest {
     void wrapsDataInAnEnvelopeForEnvelopeConnections() {
         Hub hub = hub();
         RecordingSink sink = new RecordingSink();
-        hub.connect(new ConnectRequest("a", List.of("jobs"), Format.ENVELOPE, null, "127.0.0.1"), sink);
+        hub.connect(new ConnectRequest(Principal.of("a", Grants.all()), List.of("jobs"), Format.ENVELOPE, null, "127.0.0.1"), sink);
 
         String id = hub.publish("jobs", "job_completed", "{\"id\":1}").id();
 
@@ -220,7 +222,7 @@ class HubTest {
         hub.publish("other", "t", "x");
         hub.publish("jobs", "t", "2");
         RecordingSink sink = new RecordingSink();
-        hub.connect(new ConnectRequest("a", List.of("jobs"), Format.PLAIN, cursor, "127.0.0.1"), sink);
+        hub.connect(new ConnectRequest(Principal.of("a", Grants.all()), List.of("jobs"), Format.PLAIN, cursor, "127.0.0.1"), sink);
         hub.publish("jobs", "t", "3");
 
         assertThat(sink.text()).contains("data: 1\n", "data: 2\n", "data: 3\n").doesNotContain("data: 0\n", "data: x\n");
@@ -237,7 +239,7 @@ class HubTest {
         hub.publish("jobs", "t", "2");
         String head = hub.publish("jobs", "t", "3").id();
         RecordingSink sink = new RecordingSink();
-        hub.connect(new ConnectRequest("a", List.of("jobs"), Format.PLAIN, cursor, "127.0.0.1"), sink);
+        hub.connect(new ConnectRequest(Principal.of("a", Grants.all()), List.of("jobs"), Format.PLAIN, cursor, "127.0.0.1"), sink);
 
         assertThat(sink.types()).containsExactly("connected", "reset");
         assertThat(sink.text()).endsWith("id: " + head + "\nevent: reset\ndata: {\"reason\":\"too_old\",\"lastEventId\":\""
@@ -252,7 +254,7 @@ class HubTest {
         hub.publish("jobs", "t", "2");
         RecordingSink sink = new RecordingSink();
         sink.writable = false;
-        Connection connection = hub.connect(new ConnectRequest("a", List.of("jobs"), Format.PLAIN, cursor, "127.0.0.1"), sink);
+        Connection connection = hub.connect(new ConnectRequest(Principal.of("a", Grants.all()), List.of("jobs"), Format.PLAIN, cursor, "127.0.0.1"), sink);
         hub.publish("jobs", "t", "3");
         assertThat(sink.types()).containsExactly("connected");
         assertThat(sink.closed).isFalse();
@@ -288,7 +290,7 @@ class HubTest {
     void opensAStreamWithoutChannelsThatLaterSubscribes() {
         Hub hub = hub();
         RecordingSink sink = new RecordingSink();
-        Connection connection = hub.connect(new ConnectRequest("a", List.of(), Format.PLAIN, null, "127.0.0.1"), sink);
+        Connection connection = hub.connect(new ConnectRequest(Principal.of("a", Grants.all()), List.of(), Format.PLAIN, null, "127.0.0.1"), sink);
         assertThat(hub.publish("jobs", "t", "{}").delivered()).isZero();
 
         hub.updateSubscriptions("a", connection.info().id(), List.of("jobs"), List.of());
@@ -301,7 +303,7 @@ class HubTest {
     void sendsHeartbeatEventsToEnvelopeStreamsSoBrowsersSeeThem() {
         Hub hub = hub(Hub.builder().heartbeat(Duration.ofSeconds(30)));
         RecordingSink sink = new RecordingSink();
-        hub.connect(new ConnectRequest("a", List.of("jobs"), Format.ENVELOPE, null, "127.0.0.1"), sink);
+        hub.connect(new ConnectRequest(Principal.of("a", Grants.all()), List.of("jobs"), Format.ENVELOPE, null, "127.0.0.1"), sink);
 
         time.advance(Duration.ofSeconds(30));
 

@@ -112,7 +112,7 @@ public final class Main implements Callable<Integer> {
         try {
             config = new HubConfig(maxConnectionsPerUser, maxConnections, maxChannels,
                     Duration.ofMillis(Math.round(heartbeatSeconds * 1000)), Duration.ofMillis(retryMillis), historyEvents,
-                    Duration.ofSeconds(historySeconds));
+                    Duration.ofSeconds(historySeconds), HubConfig.defaults().tokenRefreshLead());
             hub = Hub.builder().config(config).listener(new ConnectionLog()).build();
             builder = SsemuxServer.builder(hub).host(host).port(port)
                     .maxBodyBytes(maxBodyBytes).outboundLimitBytes(outboundLimitBytes)

@@ -4,6 +4,8 @@ import io.ssemux.core.transport.ConnectRequest;
 import io.ssemux.core.transport.Connection;
 import io.ssemux.core.Format;
 import io.ssemux.core.Hub;
+import io.ssemux.core.spi.Grants;
+import io.ssemux.core.spi.Principal;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,6 +20,6 @@ final class Hubs {
     }
 
     static Connection connect(Hub hub, int user, String channel) {
-        return hub.connect(new ConnectRequest("u" + user, List.of(channel), Format.PLAIN, null, "127.0.0.1"), new CountingSink());
+        return hub.connect(new ConnectRequest(Principal.of("u" + user, Grants.all()), List.of(channel), Format.PLAIN, null, "127.0.0.1"), new CountingSink());
     }
 }

@@ -47,10 +47,20 @@ public record Grants(List<String> subscribe, List<String> publish, boolean admin
         return NONE;
     }
 
+    /** Whether {@code channel} is someone's private channel ({@code user:…}). */
+    public static boolean isPrivate(String channel) {
+        return channel.startsWith(PRIVATE_PREFIX);
+    }
+
+    /** Whether these grants read every channel that is not private ({@code *} among the patterns). */
+    public boolean readsEveryPublicChannel() {
+        return subscribe.contains("*");
+    }
+
     /** Whether {@code user} may read {@code channel}. */
     public boolean maySubscribe(String user, String channel) {
         Objects.requireNonNull(user, "user");
-        if (channel.startsWith(PRIVATE_PREFIX)) {
+        if (isPrivate(channel)) {
             return admin || channel.equals(PRIVATE_PREFIX + user);
         }
         return matchesAny(subscribe, channel);

@@ -3,6 +3,8 @@ package io.ssemux.core.sse;
 import io.ssemux.core.Names;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,6 +24,12 @@ public final class ControlEvents {
     public static final String EVICTED = "evicted";
     /** A heartbeat, as an event on envelope streams (plain streams get a comment). */
     public static final String HEARTBEAT = "heartbeat";
+    /** The stream's credential expires soon: refresh it, or the stream ends at its expiry. */
+    public static final String TOKEN_EXPIRING = "token_expiring";
+    /** The stream's credential expired: the stream ends; reconnect with a fresh one. */
+    public static final String TOKEN_EXPIRED = "token_expired";
+    /** A refreshed credential no longer grants some of the stream's channels: they were dropped. */
+    public static final String REVOKED = "revoked";
 
     private ControlEvents() {}
 
@@ -123,6 +131,66 @@ public final class ControlEvents {
                 throw new IllegalArgumentException("not the data of an evicted event: " + abbreviate(json));
             }
             return new Evicted(reason, limit.intValueExact());
+        }
+    }
+
+    /**
+     * The data of {@code token_expiring} and {@code token_expired}.
+     *
+     * @param expiresAt when the stream's credential expires (or expired)
+     */
+    public record TokenExpiry(Instant expiresAt) {
+        public TokenExpiry {
+            Objects.requireNonNull(expiresAt, "expiresAt");
+        }
+
+        public String toJson() {
+            return "{\"expiresAt\":" + JsonText.quote(expiresAt.toString()) + "}";
+        }
+
+        /**
+         * Reads the data of a {@code token_expiring} or {@code token_expired} event.
+         *
+         * @throws IllegalArgumentException if it is not one
+         */
+        public static TokenExpiry parse(String json) {
+            String expiresAt = JsonText.string(JsonText.object(json), "expiresAt");
+            if (expiresAt == null) {
+                throw new IllegalArgumentException("not the data of a token event: " + abbreviate(json));
+            }
+            try {
+                return new TokenExpiry(Instant.parse(expiresAt));
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("not the data of a token event: " + abbreviate(json), e);
+            }
+        }
+    }
+
+    /**
+     * The data of {@code revoked}.
+     *
+     * @param channels the channels the stream no longer carries, sorted when written
+     */
+    public record Revoked(List<String> channels) {
+        public Revoked {
+            channels = List.copyOf(channels);
+        }
+
+        public String toJson() {
+            return "{\"channels\":" + JsonText.array(new TreeSet<>(channels)) + "}";
+        }
+
+        /**
+         * Reads the data of a {@code revoked} event.
+         *
+         * @throws IllegalArgumentException if it is not one
+         */
+        public static Revoked parse(String json) {
+            List<String> channels = JsonText.strings(JsonText.object(json), "channels");
+            if (channels == null) {
+                throw new IllegalArgumentException("not the data of a revoked event: " + abbreviate(json));
+            }
+            return new Revoked(channels);
         }
     }
 

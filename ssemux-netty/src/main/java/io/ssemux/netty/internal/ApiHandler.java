@@ -24,6 +24,7 @@ import io.ssemux.core.HubStats;
 import io.ssemux.core.Names;
 import io.ssemux.core.PublishResult;
 import io.ssemux.core.SsemuxException;
+import io.ssemux.core.spi.Principal;
 import io.ssemux.netty.RouteResponse;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -122,7 +123,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     // ---- GET /api/sse/stream ----
 
     private void stream(ChannelHandlerContext ctx, FullHttpRequest request, NettyRequest req) {
-        String user = req.user();
+        Principal principal = req.principal();
         List<String> channels = channels(req.queryParameters("channels"));
         Format format = Format.parse(req.queryParameter("format"));
         String lastEventId = request.headers().get("Last-Event-ID");
@@ -136,7 +137,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         SseStreamHandler stream = new SseStreamHandler(ctx.channel(), chunked,
                 config.streamExecutors().of(ctx.channel().eventLoop()));
         // The hub queues the opening frames on this event loop: they run after this method returns.
-        Connection connection = hub.connect(new ConnectRequest(user, channels, format, lastEventId, req.remoteAddress()), stream);
+        Connection connection = hub.connect(new ConnectRequest(principal, channels, format, lastEventId, req.remoteAddress()), stream);
 
         HttpResponse response = new DefaultHttpResponse(request.protocolVersion(), HttpResponseStatus.OK);
         response.headers()

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.ssemux.core.spi.Authenticator;
+import io.ssemux.core.spi.Principal;
 import io.ssemux.core.spi.RequestInfo;
 import io.ssemux.netty.RouteRequest;
 import java.net.InetSocketAddress;
@@ -17,7 +18,7 @@ final class NettyRequest implements RequestInfo, RouteRequest {
     private final FullHttpRequest request;
     private final QueryStringDecoder query;
     private final Authenticator authenticator;
-    private String user;
+    private Principal principal;
 
     NettyRequest(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query, Authenticator authenticator) {
         this.ctx = ctx;
@@ -68,9 +69,14 @@ final class NettyRequest implements RequestInfo, RouteRequest {
 
     @Override
     public String user() {
-        if (user == null) {
-            user = authenticator.authenticate(this).user();
+        return principal().user();
+    }
+
+    /** Who the request comes from, as the authenticator says (asked once per request). */
+    Principal principal() {
+        if (principal == null) {
+            principal = authenticator.authenticate(this);
         }
-        return user;
+        return principal;
     }
 }

@@ -1,6 +1,8 @@
 package io.ssemux.server.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ssemux.core.spi.Grants;
+import io.ssemux.core.spi.Principal;
 import io.ssemux.core.transport.ConnectRequest;
 import io.ssemux.core.Format;
 import io.ssemux.core.Hub;
@@ -32,7 +34,7 @@ final class HubEvents implements SseSink {
 
     static HubEvents of(Hub hub) {
         HubEvents sink = new HubEvents();
-        hub.connect(new ConnectRequest("test", List.of("all"), Format.PLAIN, null, "127.0.0.1"), sink);
+        hub.connect(new ConnectRequest(Principal.of("test", Grants.all()), List.of("all"), Format.PLAIN, null, "127.0.0.1"), sink);
         return sink;
     }
 
