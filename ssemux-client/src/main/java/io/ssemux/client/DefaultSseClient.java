@@ -1,9 +1,9 @@
 package io.ssemux.client;
 
-import io.ssemux.client.StreamAttempt.Outcome;
 import io.ssemux.core.Event;
+import io.ssemux.core.sse.ControlEvents;
 import io.ssemux.core.sse.JsonText;
-import java.lang.System.Logger.Level;
+import io.ssemux.core.sse.SseMessage;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -20,29 +20,17 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The client: the connection loop, the state, the wanted channels and their changes on the live
- * stream.
+ * The client of an ssemux server, on the shared {@link Connector}: the stream's request (channels,
+ * {@code format=envelope}), what its events mean ({@link ControlEventHandler}), and the wanted channels
+ * with their changes on the live stream ({@code POST /api/sse/subscriptions}).
  *
- * <p>Threads: the loop runs on {@code <name>-stream} ({@link #run}); streams and answers arrive on
- * the HTTP client's {@code <name>-http-N}; callbacks run on {@code <name>-events} ({@link Dispatcher}).
- * Shared state is guarded by {@link #lock}. Lock order: the parser's monitor, then a stream attempt's,
- * then {@link #lock}; nothing takes them the other way round.
+ * <p>Threads: see {@link Connector}. The channels and the open stream's id are guarded by {@link #lock},
+ * which is taken after the parser's monitor and before the connector's.
  */
-final class DefaultSseClient implements SseClient, StreamAttempt.Listener {
-    private static final System.Logger LOG = System.getLogger(SseClient.class.getName());
-    /** A stream open this long was healthy even without events: backoff starts over after it. */
-    private static final Duration HEALTHY_AFTER = Duration.ofSeconds(10);
-    /** The longest wait of {@link #close()} for each of the client's threads. */
-    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
-
+final class DefaultSseClient implements SseClient, Connector.Protocol {
     private final String name;
     private final String base;
     private final String user;
@@ -50,25 +38,14 @@ final class DefaultSseClient implements SseClient, StreamAttempt.Listener {
     private final Handlers handlers;
     private final Consumer<Reset> onReset;
     private final Runnable onEvicted;
-    private final Consumer<SseClientException> onError;
-    private final Consumer<State> onStateChange;
     private final double deadAfterHeartbeats;
-    private final Duration connectTimeout;
-    private final Retries retries;
-    private final ResumableParser parser = new ResumableParser();
-    private final Dispatcher dispatcher;
-    private final ExecutorService httpExecutor;
-    private final Thread streamThread;
-    /** Dropped on release: on JDK 17 the HTTP client's selector thread ends once the client is unreachable. */
-    private volatile HttpClient http;
+    private final Connector connector;
 
     private final Object lock = new Object();
-    private State state = State.CONNECTING;                         // guarded by lock
     private final SortedSet<String> wanted;                         // guarded by lock
-    private StreamAttempt current;                                  // guarded by lock
+    private Connector.Attempt stream;                               // guarded by lock: the open stream
     private String connectionId;                                    // guarded by lock: of the open stream
     private Set<String> live = Set.of();                            // guarded by lock: the open stream's channels
-    private boolean closing;                                        // guarded by lock
     private CompletableFuture<?> changes = CompletableFuture.completedFuture(null); // guarded by lock: the last change
 
     DefaultSseClient(SseClientBuilder builder, String name, Handlers handlers) {
@@ -80,45 +57,32 @@ final class DefaultSseClient implements SseClient, StreamAttempt.Listener {
         this.handlers = handlers;
         this.onReset = builder.onReset;
         this.onEvicted = builder.onEvicted;
-        this.onError = builder.onError;
-        this.onStateChange = builder.onStateChange;
         this.deadAfterHeartbeats = builder.deadAfterHeartbeats;
-        this.connectTimeout = builder.connectTimeout;
-        this.retries = new Retries(builder.backoff, builder.random);
         this.wanted = new TreeSet<>(builder.channels.isEmpty() ? Set.of("all") : builder.channels);
-        this.dispatcher = new Dispatcher(threads("events", false), builder.maxQueuedEvents);
-        this.httpExecutor = Executors.newCachedThreadPool(threads("http", true));
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .executor(httpExecutor)
-                .build();
-        this.streamThread = threads("stream", false).newThread(this::run);
+        this.connector = new Connector(builder, name, this);
     }
 
     void start() {
-        streamThread.start();
+        connector.start();
     }
 
     // ---- the API ----
 
     @Override
     public State state() {
-        synchronized (lock) {
-            return state;
-        }
+        return connector.state();
     }
 
     @Override
     public Set<String> channels() {
         synchronized (lock) {
-            return Collections.unmodifiableSortedSet(new TreeSet<>(wanted));
+            return sorted(wanted);
         }
     }
 
     @Override
     public String lastEventId() {
-        return parser.lastEventId();
+        return connector.lastEventId();
     }
 
     @Override
@@ -133,122 +97,25 @@ final class DefaultSseClient implements SseClient, StreamAttempt.Listener {
 
     @Override
     public void close() {
-        StreamAttempt attempt;
-        synchronized (lock) {
-            if (closing) {
-                return;
-            }
-            closing = true;
-            setState(State.CLOSED);
-            attempt = current;
-            lock.notifyAll();
-        }
-        if (attempt != null) {
-            attempt.cancel();
-        }
-        boolean external = !(Thread.currentThread() instanceof ClientThread t && t.owner == this);
-        if (external) {
-            try {
-                streamThread.join(SHUTDOWN_WAIT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        release(external);
+        connector.close();
     }
 
     @Override
     public String toString() {
-        return "SseClient[" + name + ", " + state() + ", " + base + "]";
+        return "SseClient[" + connector + ", " + base + "]";
     }
 
-    // ---- the connection loop, on the stream thread ----
+    // ---- Connector.Protocol ----
 
-    private void run() {
-        boolean over = false;
-        try {
-            while (!over) {
-                List<String> channels;
-                StreamAttempt attempt;
-                synchronized (lock) {
-                    if (closing) {
-                        return;
-                    }
-                    channels = List.copyOf(wanted);
-                    attempt = new StreamAttempt(http, cursor -> streamRequest(channels, cursor), parser, this, dispatcher,
-                            connectTimeout, deadAfterHeartbeats, HEALTHY_AFTER);
-                    current = attempt;
-                }
-                Outcome outcome = attempt.run();
-                synchronized (lock) {
-                    current = null;
-                    connectionId = null;
-                    live = Set.of();
-                }
-                if (outcome.healthy()) {
-                    retries.reset();
-                }
-                over = next(outcome);
-            }
-        } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "ssemux client " + name + ": the connection loop failed; the client stops", e);
-            report(new SseClientException(0, "the connection loop failed: " + e, e));
-            finish(State.FAILED);
-        }
-        release(false);
-    }
-
-    /** Acts on how a stream ended; true when the client is done. */
-    private boolean next(Outcome outcome) {
-        switch (outcome.end()) {
-            case CANCELLED -> {
-                return true;
-            }
-            case EVICTED -> {
-                finish(State.EVICTED);
-                dispatcher.execute("onEvicted", onEvicted);
-                return true;
-            }
-            case FATAL -> {
-                report(outcome.error());
-                finish(State.FAILED);
-                return true;
-            }
-            default -> {
-                if (outcome.error() != null) {
-                    report(outcome.error());
-                }
-                Duration delay = retries.next(outcome.retryAfter());
-                synchronized (lock) {
-                    setState(State.RECONNECTING);
-                }
-                LOG.log(Level.DEBUG, () -> "ssemux client " + name + ": reconnecting in " + delay.toMillis() + " ms");
-                return !pause(delay);
-            }
-        }
-    }
-
-    /** Waits {@code delay} unless closed first; true if not closed. */
-    private boolean pause(Duration delay) {
-        long deadline = System.nanoTime() + delay.toNanos();
+    @Override
+    public HttpRequest request(String cursor) {
+        List<String> channels;
         synchronized (lock) {
-            try {
-                long left;
-                while (!closing && (left = deadline - System.nanoTime()) > 0) {
-                    lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            return !closing;
+            channels = List.copyOf(wanted);
         }
-    }
-
-    private HttpRequest streamRequest(List<String> channels, String cursor) {
         StringBuilder query = new StringBuilder("/api/sse/stream?channels=").append(String.join(",", channels))
                 .append("&format=envelope");
-        boolean headerSafe = cursor.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+        boolean headerSafe = isHeaderSafe(cursor);
         if (!cursor.isEmpty() && !headerSafe) {
             query.append("&lastEventId=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
         }
@@ -261,55 +128,88 @@ final class DefaultSseClient implements SseClient, StreamAttempt.Listener {
         return request.build();
     }
 
+    @Override
+    public Consumer<SseMessage> opened(Connector.Attempt attempt) {
+        attempt.watchdog().awaitFirst(connector.connectTimeout(), "connected event");
+        return new ControlEventHandler(new StreamListener(attempt))::handle;
+    }
+
+    @Override
+    public void ended(Connector.Attempt attempt) {
+        synchronized (lock) {
+            if (stream == attempt) {
+                stream = null;
+                connectionId = null;
+                live = Set.of();
+            }
+        }
+    }
+
+    /** What one stream says, inside the parser, in stream order. */
+    private final class StreamListener implements ControlEventHandler.Listener {
+        private final Connector.Attempt attempt;
+
+        StreamListener(Connector.Attempt attempt) {
+            this.attempt = attempt;
+        }
+
+        @Override
+        public void connected(ControlEvents.Connected connected) {
+            Duration heartbeat = connected.heartbeat();
+            attempt.watchdog().expectBytesEvery(Duration.ofNanos((long) (heartbeat.toNanos() * deadAfterHeartbeats)),
+                    deadAfterHeartbeats + " × the heartbeat of " + DeadStreamWatchdog.seconds(heartbeat.toNanos()));
+            synchronized (lock) {
+                // The id first: whoever sees OPEN can change the channels of this stream.
+                stream = attempt;
+                connectionId = connected.connectionId();
+                live = Set.copyOf(connected.channels());
+                attempt.open();
+                if (!live.equals(wanted)) {
+                    // The channels changed while this stream was being opened: bring it up to date.
+                    enqueueChange().whenComplete((result, failure) -> {
+                        if (failure != null) {
+                            connector.report(SseExchange.ioError("updating the channels of the new stream", failure));
+                        }
+                    });
+                }
+            }
+        }
+
+        @Override
+        public void reset(Reset reset) {
+            attempt.delivered();
+            connector.dispatch("onReset", () -> onReset.accept(reset));
+        }
+
+        @Override
+        public void evicted() {
+            attempt.evicted(onEvicted);
+        }
+
+        @Override
+        public void event(Event event) {
+            attempt.delivered();
+            for (Consumer<Event> handler : handlers.of(event)) {
+                connector.dispatch("the handler of '" + event.type() + "' on '" + event.channel() + "'",
+                        () -> handler.accept(event));
+            }
+        }
+    }
+
     /** A request to {@code pathAndQuery} on the server, as the configured user, with the configured headers. */
     private HttpRequest.Builder request(StringBuilder pathAndQuery) {
         if (user != null) {
             pathAndQuery.append(pathAndQuery.indexOf("?") < 0 ? '?' : '&')
                     .append("user=").append(URLEncoder.encode(user, StandardCharsets.UTF_8));
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(connectTimeout);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                .timeout(connector.connectTimeout());
         headers.forEach(request::setHeader);
         return request;
     }
 
-    // ---- what the stream says, on the HTTP threads ----
-
-    @Override
-    public void connected(StreamAttempt attempt, String id, List<String> channels) {
-        synchronized (lock) {
-            if (attempt != current || closing) {
-                return;
-            }
-            connectionId = id;
-            live = Set.copyOf(channels);
-            setState(State.OPEN);
-            if (!live.equals(wanted)) {
-                // The channels changed while this stream was being opened: bring it up to date.
-                enqueueChange().whenComplete((result, failure) -> {
-                    if (failure != null) {
-                        report(StreamAttempt.ioError("updating the channels of the new stream", failure));
-                    }
-                });
-            }
-        }
-    }
-
-    @Override
-    public void event(Event event) {
-        for (Consumer<Event> handler : handlers.of(event)) {
-            dispatcher.execute("the handler of '" + event.type() + "' on '" + event.channel() + "'",
-                    () -> handler.accept(event));
-        }
-    }
-
-    @Override
-    public void reset(Reset reset) {
-        dispatcher.execute("onReset", () -> onReset.accept(reset));
-    }
-
-    @Override
-    public void retry(Duration delay) {
-        retries.serverRetry(delay);
+    static boolean isHeaderSafe(String value) {
+        return value.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
     }
 
     // ---- channel changes ----
@@ -326,7 +226,8 @@ final class DefaultSseClient implements SseClient, StreamAttempt.Listener {
 
     private CompletableFuture<Set<String>> change(List<String> add, List<String> remove) {
         synchronized (lock) {
-            if (closing || isFinal(state)) {
+            State state = connector.state();
+            if (Connector.isFinal(state)) {
                 throw new IllegalStateException("client " + name + ": " + state + " (expected: not closed, evicted or failed)");
             }
             SortedSet<String> next = new TreeSet<>(wanted);
@@ -344,16 +245,11 @@ final class DefaultSseClient implements SseClient, StreamAttempt.Listener {
         }
     }
 
-    /** Puts the wanted channels back as they were before a refused change (as long as one remains). */
+    /** Puts the wanted channels back as they were before a refused change. */
     private void undo(Set<String> added, Set<String> removed) {
         synchronized (lock) {
-            SortedSet<String> reverted = new TreeSet<>(wanted);
-            reverted.removeAll(added);
-            reverted.addAll(removed);
-            if (!reverted.isEmpty()) {
-                wanted.clear();
-                wanted.addAll(reverted);
-            }
+            wanted.removeAll(added);
+            wanted.addAll(removed);
         }
     }
 
@@ -365,7 +261,7 @@ final class DefaultSseClient implements SseClient, StreamAttempt.Listener {
     }
 
     private CompletableFuture<Set<String>> applyChange() {
-        HttpClient client = http;
+        HttpClient client = connector.http();
         String id;
         Set<String> add;
         Set<String> remove;
@@ -389,7 +285,7 @@ final class DefaultSseClient implements SseClient, StreamAttempt.Listener {
         String what = "POST " + request.uri();
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
             if (failure != null) {
-                throw new CompletionException(StreamAttempt.ioError(what, failure));
+                throw new CompletionException(SseExchange.ioError(what, failure));
             }
             if (response.statusCode() == 404) {
                 synchronized (lock) {
@@ -397,7 +293,7 @@ final class DefaultSseClient implements SseClient, StreamAttempt.Listener {
                 }
             }
             if (response.statusCode() != 200) {
-                throw new CompletionException(StreamAttempt.refusal(what, response.statusCode(), response.body()));
+                throw new CompletionException(SseExchange.refusal(what, response.statusCode(), response.body()));
             }
             List<String> channels;
             try {
@@ -423,51 +319,6 @@ final class DefaultSseClient implements SseClient, StreamAttempt.Listener {
         return cause instanceof SseClientException e && e.status() >= 400 && e.status() < 500;
     }
 
-    // ---- state and shutdown ----
-
-    /** Holds lock. Final states never change. */
-    private void setState(State next) {
-        if (state == next || isFinal(state)) {
-            return;
-        }
-        state = next;
-        LOG.log(Level.DEBUG, () -> "ssemux client " + name + ": " + next);
-        dispatcher.execute("onStateChange", () -> onStateChange.accept(next));
-    }
-
-    private void finish(State last) {
-        synchronized (lock) {
-            setState(last);
-        }
-    }
-
-    private static boolean isFinal(State state) {
-        return state == State.CLOSED || state == State.EVICTED || state == State.FAILED;
-    }
-
-    private void report(SseClientException error) {
-        dispatcher.execute("onError", () -> onError.accept(error));
-    }
-
-    /** Stops the threads, after the queued callbacks; waits for them only if {@code wait}. Idempotent. */
-    private void release(boolean wait) {
-        dispatcher.shutdown(SHUTDOWN_WAIT, !wait);
-        httpExecutor.shutdownNow();
-        http = null;
-        if (wait) {
-            try {
-                httpExecutor.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private ThreadFactory threads(String role, boolean numbered) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> new ClientThread(this, task, name + "-" + role + (numbered ? "-" + count.incrementAndGet() : ""));
-    }
-
     private static Set<String> sorted(Collection<String> channels) {
         return Collections.unmodifiableSortedSet(new TreeSet<>(channels));
     }
@@ -476,16 +327,5 @@ final class DefaultSseClient implements SseClient, StreamAttempt.Listener {
         Set<String> difference = new TreeSet<>(a);
         difference.removeAll(b);
         return difference;
-    }
-
-    /** The client's threads are daemons: an open client does not keep the JVM alive. */
-    private static final class ClientThread extends Thread {
-        final DefaultSseClient owner;
-
-        ClientThread(DefaultSseClient owner, Runnable task, String name) {
-            super(task, name);
-            this.owner = owner;
-            setDaemon(true);
-        }
     }
 }

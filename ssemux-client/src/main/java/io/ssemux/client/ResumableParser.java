@@ -13,11 +13,14 @@ import java.util.List;
  * delivering, a cancelled one) are ignored, so two connections never interleave in the parser.
  *
  * <p>Thread-safe: every method holds this object's monitor, and the attached listener is called
- * under it, synchronously, on the thread that feeds.
+ * under it, synchronously, on the thread that feeds. A listener may {@link #detach} itself while it
+ * is told of an event: the rest of those bytes is then ignored.
  */
 final class ResumableParser {
     private final SseParser parser = new SseParser(new Forwarder());
     private SseListener attached; // guarded by this
+    private boolean feeding;      // guarded by this
+    private boolean endPending;   // guarded by this: detached while feeding
 
     /** Makes {@code listener} the one that may feed and be told; returns the last event id to resume after. */
     synchronized String attach(SseListener listener) {
@@ -35,8 +38,20 @@ final class ResumableParser {
         if (attached != from) {
             return false;
         }
-        for (ByteBuffer buffer : buffers) {
-            parser.feed(buffer);
+        feeding = true;
+        try {
+            for (ByteBuffer buffer : buffers) {
+                parser.feed(buffer);
+                if (attached != from) {
+                    break;
+                }
+            }
+        } finally {
+            feeding = false;
+            if (endPending) {
+                endPending = false;
+                parser.endOfStream();
+            }
         }
         return true;
     }
@@ -45,7 +60,11 @@ final class ResumableParser {
     synchronized void detach(SseListener from) {
         if (attached == from) {
             attached = null;
-            parser.endOfStream();
+            if (feeding) {
+                endPending = true; // the parser is in the middle of these bytes: end it once they are done
+            } else {
+                parser.endOfStream();
+            }
         }
     }
 
@@ -54,21 +73,27 @@ final class ResumableParser {
         return parser.lastEventId();
     }
 
-    /** Called only inside {@link #feed}, so {@code attached} is the feeding listener. */
+    /** Called only inside {@link #feed}, so {@code attached} is the feeding listener, or {@code null} once it detached. */
     private final class Forwarder implements SseListener {
         @Override
         public void onEvent(SseMessage message) {
-            attached.onEvent(message);
+            if (attached != null) {
+                attached.onEvent(message);
+            }
         }
 
         @Override
         public void onRetry(long millis) {
-            attached.onRetry(millis);
+            if (attached != null) {
+                attached.onRetry(millis);
+            }
         }
 
         @Override
         public void onComment(String comment) {
-            attached.onComment(comment);
+            if (attached != null) {
+                attached.onComment(comment);
+            }
         }
     }
 }

@@ -33,8 +33,12 @@ import java.util.concurrent.CompletableFuture;
  * <p><b>Threads.</b> Every handler and callback runs on the client's one event thread
  * ({@code <name>-events}), one at a time, in the order of the stream: a slow handler delays the
  * next ones but loses nothing; one that throws is logged ({@link System.Logger}) and the stream goes
- * on. The connection is kept by a thread of its own ({@code <name>-stream}) and the HTTP client's
- * ({@code <name>-http-N}). The methods of this interface are thread-safe.
+ * on. Reconnections and the watch for dead streams run on the {@link SseClientBuilder#scheduler
+ * scheduler} (by default the client's own, {@code <name>-scheduler}); the stream is read on the HTTP
+ * client's threads ({@code <name>-http-N} for the client's own). Nothing waits on a blocked thread.
+ * The methods of this interface are thread-safe.
+ *
+ * <p>For an SSE endpoint that is not ssemux, see {@link #forUrl}.
  */
 public interface SseClient extends AutoCloseable {
 
@@ -46,6 +50,16 @@ public interface SseClient extends AutoCloseable {
      */
     static SseClientBuilder builder(URI base) {
         return new SseClientBuilder(base);
+    }
+
+    /**
+     * A builder for a client of a plain SSE stream of any server, at {@code streamUrl}: every event
+     * with its type, id and data, with the same resilience as an ssemux client.
+     *
+     * @throws IllegalArgumentException if {@code streamUrl} is not an absolute http or https URI
+     */
+    static PlainSseClientBuilder forUrl(URI streamUrl) {
+        return new PlainSseClientBuilder(streamUrl);
     }
 
     /** Where the client stands. */
@@ -90,10 +104,11 @@ public interface SseClient extends AutoCloseable {
     CompletableFuture<Set<String>> subscribe(String... channels);
 
     /**
-     * Removes channels, like {@link #subscribe} adds them. At least one channel must remain: to stop
-     * receiving, {@link #close()} the client.
+     * Removes channels, like {@link #subscribe} adds them. Removing every channel leaves the stream
+     * open with none, ready for a later {@link #subscribe}; to stop receiving for good,
+     * {@link #close()} the client.
      *
-     * @throws IllegalArgumentException if a name is not a valid channel name, or none would remain
+     * @throws IllegalArgumentException if a name is not a valid channel name
      * @throws IllegalStateException if the client is closed, evicted or failed
      */
     CompletableFuture<Set<String>> unsubscribe(String... channels);

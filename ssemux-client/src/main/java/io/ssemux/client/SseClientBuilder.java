@@ -4,8 +4,6 @@ import io.ssemux.core.Event;
 import io.ssemux.core.Names;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -13,41 +11,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.DoubleSupplier;
 
 /**
- * Builds an {@link SseClient}: what to listen to, who to be, what to do with events and with the
- * connection's ups and downs. Not thread-safe; each {@link #build()} makes a new client, which
- * connects at once.
+ * Builds an {@link SseClient} of an ssemux server: what to listen to, who to be, what to do with
+ * events and with the connection's ups and downs; the options it shares with the plain client
+ * (headers, backoff, scheduler, HTTP client…) are documented once, on the inherited methods. Not
+ * thread-safe; each {@link #build()} makes a new client, which connects at once.
  *
  * <p>Every handler and callback runs on the client's event thread, in stream order (see
  * {@link SseClient}).
  */
-public final class SseClientBuilder {
+public final class SseClientBuilder extends ClientBuilderBase<SseClientBuilder> {
     private static final System.Logger LOG = System.getLogger(SseClient.class.getName());
-    private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     final URI base;
     final Set<String> channels = new LinkedHashSet<>();
     String user;
-    final Map<String, String> headers = new LinkedHashMap<>();
     final Map<String, List<Consumer<Event>>> byType = new LinkedHashMap<>();
     final Map<String, List<Consumer<Event>>> byChannel = new LinkedHashMap<>();
     Consumer<Reset> onReset = reset -> LOG.log(Level.INFO,
             "ssemux client: the server could not resume (" + reset.reason() + "); events may have been missed");
     Runnable onEvicted = () -> LOG.log(Level.WARNING,
             "ssemux client: evicted, a newer connection of the same user replaced this one; not reconnecting");
-    Consumer<SseClientException> onError = error -> LOG.log(Level.WARNING, "ssemux client: " + error.getMessage());
-    Consumer<SseClient.State> onStateChange = state -> {};
-    Backoff backoff = Backoff.defaults();
     double deadAfterHeartbeats = 3;
-    int maxQueuedEvents = 10_000;
-    Duration connectTimeout = Duration.ofSeconds(10);
-    String name;
-    DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
     SseClientBuilder(URI base) {
         Objects.requireNonNull(base, "base");
@@ -77,22 +64,6 @@ public final class SseClientBuilder {
             throw new IllegalArgumentException("user: empty (expected: a user id)");
         }
         this.user = user;
-        return this;
-    }
-
-    /** A header sent with every request, such as {@code Authorization}. A second value for the same name replaces the first. */
-    public SseClientBuilder header(String name, String value) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(value, "value");
-        if (name.equalsIgnoreCase("Last-Event-ID")) {
-            throw new IllegalArgumentException("header: 'Last-Event-ID' (expected: another header; the client sends it itself)");
-        }
-        try {
-            HttpRequest.newBuilder().header(name, value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("header: '" + name + "' (expected: " + e.getMessage() + ")", e);
-        }
-        headers.put(name, value);
         return this;
     }
 
@@ -135,42 +106,6 @@ public final class SseClientBuilder {
     }
 
     /**
-     * Called with every failure of the connection: a refused or malformed response, an I/O error, a
-     * dead stream, a failed update of a new stream's channels (default: logs). The state says
-     * whether the client retries. A failed {@link SseClient#subscribe subscribe} or
-     * {@link SseClient#unsubscribe unsubscribe} fails its future instead.
-     */
-    public SseClientBuilder onError(Consumer<SseClientException> callback) {
-        this.onError = Objects.requireNonNull(callback, "callback");
-        return this;
-    }
-
-    /** Called with every new state. */
-    public SseClientBuilder onStateChange(Consumer<SseClient.State> callback) {
-        this.onStateChange = Objects.requireNonNull(callback, "callback");
-        return this;
-    }
-
-    /** The delays between reconnections (default: {@link Backoff#defaults()}, 1 s up to 30 s). */
-    public SseClientBuilder backoff(Backoff backoff) {
-        this.backoff = Objects.requireNonNull(backoff, "backoff");
-        return this;
-    }
-
-    /**
-     * Most handler calls waiting for the event thread (default 10,000). Past it the client stops
-     * reading the stream until half have run: a slow handler holds back the socket, never the heap;
-     * the server keeps what is not read, or cuts the stream and replays it after the reconnect.
-     */
-    public SseClientBuilder maxQueuedEvents(int n) {
-        if (n < 2) {
-            throw new IllegalArgumentException("maxQueuedEvents: " + n + " (expected: >= 2)");
-        }
-        this.maxQueuedEvents = n;
-        return this;
-    }
-
-    /**
      * How many heartbeat intervals (as the server announces them) a stream may stay silent before
      * it is taken for dead and replaced (default 3). Time spent held back by
      * {@link #maxQueuedEvents} does not count.
@@ -183,40 +118,9 @@ public final class SseClientBuilder {
         return this;
     }
 
-    /**
-     * The longest wait for a TCP connection, then for the response, then for its first event, and
-     * for a subscription change (default 10 s).
-     */
-    public SseClientBuilder connectTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("connectTimeout: " + timeout + " (expected: > 0)");
-        }
-        this.connectTimeout = timeout;
-        return this;
-    }
-
-    /** The prefix of the client's thread names (default {@code ssemux-client-N}). */
-    public SseClientBuilder name(String name) {
-        Objects.requireNonNull(name, "name");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("name: blank (expected: a thread name prefix)");
-        }
-        this.name = name;
-        return this;
-    }
-
-    /** The jitter of the backoff, uniform in {@code [0, 1)}: tests make it predictable. */
-    SseClientBuilder random(DoubleSupplier random) {
-        this.random = Objects.requireNonNull(random, "random");
-        return this;
-    }
-
     /** Builds the client and starts connecting in the background; returns at once, in state CONNECTING. */
     public SseClient build() {
-        DefaultSseClient client = new DefaultSseClient(this,
-                name != null ? name : "ssemux-client-" + CLIENTS.incrementAndGet(),
-                new Handlers(byType, byChannel));
+        DefaultSseClient client = new DefaultSseClient(this, nameOrDefault(), new Handlers(byType, byChannel));
         client.start();
         return client;
     }

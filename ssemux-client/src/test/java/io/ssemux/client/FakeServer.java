@@ -31,8 +31,8 @@ final class FakeServer implements AutoCloseable {
         void answer(Exchange exchange) throws Exception;
     }
 
-    /** A request as received (its body as text), and when. */
-    record Request(String line, Map<String, String> headers, String body, long nanos) {
+    /** A request as received (its body as text). */
+    record Request(String line, Map<String, String> headers, String body) {
         String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -110,7 +110,6 @@ final class FakeServer implements AutoCloseable {
     }
 
     private static Request readRequest(InputStream in) throws IOException {
-        long nanos = System.nanoTime();
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         byte[] end = {'\r', '\n', '\r', '\n'};
@@ -131,7 +130,7 @@ final class FakeServer implements AutoCloseable {
             }
         }
         int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-        return new Request(lines[0], headers, new String(in.readNBytes(length), StandardCharsets.UTF_8), nanos);
+        return new Request(lines[0], headers, new String(in.readNBytes(length), StandardCharsets.UTF_8));
     }
 
     /** The head of a 200 event stream, which then runs until the connection closes. */

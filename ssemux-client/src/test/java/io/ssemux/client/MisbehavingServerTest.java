@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ssemux.client.SseClient.State;
 import io.ssemux.core.Event;
+import io.ssemux.core.testing.ManualScheduler;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -18,12 +19,17 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The client against servers that refuse, lie, stall or send garbage: a raw socket on 127.0.0.1. */
+/**
+ * The client against servers that refuse, lie, stall or send garbage: a raw socket on 127.0.0.1.
+ * Tests of timing (backoff, Retry-After, dead streams) drive a {@link ManualScheduler}: time moves
+ * only when they say, so they assert exact delays and never wait for a timer.
+ */
 class MisbehavingServerTest {
     private static final Duration WAIT = Recorder.WAIT;
     private static final String JSON = "application/json; charset=utf-8";
 
     private final Recorder recorder = new Recorder();
+    private final ManualScheduler time = new ManualScheduler();
     private final List<AutoCloseable> closing = new ArrayList<>();
 
     @AfterEach
@@ -31,6 +37,18 @@ class MisbehavingServerTest {
         for (AutoCloseable c : closing) {
             c.close();
         }
+        time.close();
+    }
+
+    /** A client on manual time; its connection starts at once, the reconnections when time moves. */
+    private SseClient onManualTime(SseClientBuilder builder) {
+        SseClient client = recorder.attach(builder.scheduler(time)).build();
+        closing.add(0, client);
+        return client;
+    }
+
+    private long reconnections() {
+        return recorder.states.stream().filter(s -> s == State.RECONNECTING).count();
     }
 
     private FakeServer server(FakeServer.Script... scripts) throws IOException {
@@ -108,13 +126,21 @@ class MisbehavingServerTest {
                 exchange -> exchange.write(response(429, JSON,
                         "{\"status\":429,\"error\":\"too_many\",\"message\":\"slow down\"}", "Retry-After: 1")),
                 healthy("1"));
-        client(server);
+        SseClient client = onManualTime(SseClient.builder(server.uri()).channels("jobs")
+                .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50))));
+
+        await().atMost(WAIT).until(() -> client.state() == State.RECONNECTING); // the reconnection is scheduled
+        time.advance(Duration.ofMillis(999));
+        assertThat(time.pending()).as("the reconnection still waits").isEqualTo(1);
+        assertThat(server.requests).hasSize(1);
+        time.advance(Duration.ofMillis(1));
 
         assertThat(recorder.next().id()).isEqualTo("1");
         assertThat(server.requests).hasSize(2);
-        Duration between = Duration.ofNanos(server.requests.get(1).nanos() - server.requests.get(0).nanos());
-        assertThat(between).isGreaterThanOrEqualTo(Duration.ofMillis(950));
-        assertThat(recorder.errors).singleElement().extracting(SseClientException::status).isEqualTo(429);
+        assertThat(recorder.errors).singleElement().satisfies(e -> {
+            assertThat(e.status()).isEqualTo(429);
+            assertThat(e.getMessage()).endsWith(": 429 too_many: slow down");
+        });
     }
 
     @Test
@@ -123,25 +149,33 @@ class MisbehavingServerTest {
                 exchange -> exchange.write(streamHead() + connected("0.2") + event("7", "job_completed", "jobs", "7"))
                         .hold(), // then nothing, not even a heartbeat
                 healthy("8"));
-        SseClient client = client(server);
+        SseClient client = onManualTime(SseClient.builder(server.uri()).channels("jobs")
+                .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50))));
 
         assertThat(recorder.next().id()).isEqualTo("7");
+        time.advance(Duration.ofMillis(599));
+        assertThat(client.state()).as("silent for less than 3 × 0.2 s").isEqualTo(State.OPEN);
+        time.advance(Duration.ofMillis(1));
+        assertThat(client.state()).as("silent for 3 × 0.2 s").isEqualTo(State.RECONNECTING);
+        time.advance(Duration.ofMillis(50)); // the longest backoff
+
         assertThat(recorder.next().id()).isEqualTo("8");
         assertThat(server.requests.get(0).header("Last-Event-ID")).isNull();
         assertThat(server.requests.get(1).header("Last-Event-ID")).isEqualTo("7");
-        Duration between = Duration.ofNanos(server.requests.get(1).nanos() - server.requests.get(0).nanos());
-        assertThat(between).isBetween(Duration.ofMillis(600), Duration.ofSeconds(10));
         assertThat(recorder.errors).singleElement().satisfies(e -> {
             assertThat(e.status()).isZero();
-            assertThat(e.getMessage()).contains("3.0 × the heartbeat of 0.200 s): the connection is dead, reconnecting");
+            assertThat(e.getMessage())
+                    .isEqualTo("no bytes for 0.600 s (3.0 × the heartbeat of 0.200 s): the connection is dead, reconnecting");
         });
         assertThat(client.state()).isEqualTo(State.OPEN);
     }
 
     @Test
     void heartbeatsKeepASilentStreamAlive() throws Exception {
+        // On real time: the heartbeats must come while the client watches. 10 heartbeats 100 ms
+        // apart, against a limit of 3 × 0.2 s: only a stall of half a second could fail it.
         FakeServer server = server(exchange -> {
-            exchange.write(streamHead() + connected("0.1"));
+            exchange.write(streamHead() + connected("0.2"));
             for (int i = 0; i < 10; i++) {
                 Thread.sleep(100); // the server's pace, not a wait for a condition
                 exchange.write(": heartbeat\n\n");
@@ -204,10 +238,16 @@ class MisbehavingServerTest {
 
     @Test
     void aStreamThatNeverSaysConnectedIsReplacedAfterTheConnectTimeout() throws Exception {
-        FakeServer server = server(exchange -> exchange.write(streamHead()).hold(), healthy("1"));
-        SseClient client = recorder.attach(SseClient.builder(server.uri()).channels("jobs").connectTimeout(Duration.ofMillis(300))
-                .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50)))).build();
-        closing.add(0, client);
+        FakeServer server = server(exchange -> exchange.write(streamHead() + ": hello\n\n").hold(), healthy("1"));
+        SseClient client = onManualTime(SseClient.builder(server.uri()).channels("jobs").connectTimeout(Duration.ofMillis(300))
+                .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50))));
+
+        await().atMost(WAIT).until(() -> time.pending() == 1); // the stream is open: the wait for connected runs
+        time.advance(Duration.ofMillis(299));
+        assertThat(client.state()).isEqualTo(State.CONNECTING);
+        time.advance(Duration.ofMillis(1));
+        assertThat(client.state()).isEqualTo(State.RECONNECTING);
+        time.advance(Duration.ofMillis(50));
 
         assertThat(recorder.next().id()).isEqualTo("1");
         assertThat(recorder.errors).singleElement().satisfies(e ->
@@ -244,19 +284,24 @@ class MisbehavingServerTest {
         FakeServer server = server(endsAtOnce, endsAtOnce, endsAtOnce, endsAtOnce,
                 exchange -> exchange.write(streamHead() + connected("30") + event("1", "t", "jobs", "1")),
                 healthy("2"));
-        // Jitter at its top: each delay is its ceiling, 100, 200, 400, 800 ms, then 100 ms again.
-        SseClient client = recorder.attach(SseClient.builder(server.uri()).channels("jobs")
+        // Jitter at its top: each delay is just under its ceiling, 100, 200, 400, 800 ms, then 100 ms again.
+        onManualTime(SseClient.builder(server.uri()).channels("jobs")
                 .backoff(Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(10)))
-                .random(() -> Math.nextDown(1.0))).build();
-        closing.add(0, client);
+                .random(() -> Math.nextDown(1.0)));
+
+        List<Integer> gaps = List.of(100, 200, 400, 800, 100);
+        for (int i = 0; i < gaps.size(); i++) {
+            int reconnection = i + 1;
+            // Once RECONNECTING is told, the reconnection is scheduled and the only task waiting.
+            await().atMost(WAIT).until(() -> reconnections() == reconnection);
+            time.advance(Duration.ofMillis(gaps.get(i) - 1));
+            assertThat(time.pending()).as("reconnection %d waits more than %d ms", reconnection, gaps.get(i) - 1).isEqualTo(1);
+            time.advance(Duration.ofMillis(1));
+            await().atMost(WAIT).until(() -> server.requests.size() == reconnection + 1);
+        }
 
         assertThat(recorder.next(2)).extracting(Event::id).containsExactly("1", "2");
-        List<Duration> gaps = new ArrayList<>();
-        for (int i = 1; i < server.requests.size(); i++) {
-            gaps.add(Duration.ofNanos(server.requests.get(i).nanos() - server.requests.get(i - 1).nanos()));
-        }
-        assertThat(gaps).hasSize(5);
-        assertThat(gaps.get(3)).as("after four streams without events").isGreaterThanOrEqualTo(Duration.ofMillis(800));
-        assertThat(gaps.get(4)).as("after a stream that delivered an event").isLessThan(Duration.ofMillis(700));
+        assertThat(server.requests).hasSize(6);
+        assertThat(recorder.errors).isEmpty();
     }
 }

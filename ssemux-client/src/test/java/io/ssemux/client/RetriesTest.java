@@ -3,6 +3,7 @@ package io.ssemux.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class RetriesTest {
@@ -53,11 +54,12 @@ class RetriesTest {
 
     @Test
     void retryAfterIsReadAsSecondsOrAsAnHttpDate() {
-        assertThat(StreamAttempt.parseRetryAfter("120")).isEqualTo(Duration.ofSeconds(120));
-        assertThat(StreamAttempt.parseRetryAfter(" 0 ")).isEqualTo(Duration.ZERO);
-        assertThat(StreamAttempt.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
-        assertThat(StreamAttempt.parseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT")).isGreaterThan(Duration.ofDays(365));
-        assertThat(StreamAttempt.parseRetryAfter("soon")).isNull();
-        assertThat(StreamAttempt.parseRetryAfter("-5")).isNull();
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        assertThat(SseExchange.parseRetryAfter("120", now)).isEqualTo(Duration.ofSeconds(120));
+        assertThat(SseExchange.parseRetryAfter(" 0 ", now)).isEqualTo(Duration.ZERO);
+        assertThat(SseExchange.parseRetryAfter("Thu, 01 Jan 2026 00:01:30 GMT", now)).isEqualTo(Duration.ofSeconds(90));
+        assertThat(SseExchange.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now)).isEqualTo(Duration.ZERO);
+        assertThat(SseExchange.parseRetryAfter("soon", now)).isNull();
+        assertThat(SseExchange.parseRetryAfter("-5", now)).isNull();
     }
 }
