@@ -14,11 +14,7 @@ import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.ssemux.core.Hub;
 import io.ssemux.core.spi.Authenticator;
-import io.ssemux.netty.internal.ServerConfig;
-import io.ssemux.netty.internal.Routes;
 import io.ssemux.netty.internal.ServerInitializer;
-import io.ssemux.netty.internal.StreamExecutors;
-import io.ssemux.netty.internal.Transport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,7 +44,8 @@ public final class SsemuxServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SsemuxServer.class);
     private static final FixedRecvByteBufAllocator RECEIVE_BUFFERS = new FixedRecvByteBufAllocator(4096);
 
-    private final ServerConfig config;
+    private final ServerInitializer initializer;
+    private final int outboundLimitBytes;
     private final String host;
     private final int port;
     private final int ioThreads;
@@ -60,12 +57,9 @@ public final class SsemuxServer implements AutoCloseable {
     private Channel serverChannel;
 
     private SsemuxServer(Builder builder) {
-        Map<String, Routes.Route> routes = new LinkedHashMap<>();
-        builder.routes.forEach((path, handler) -> routes.put(path,
-                new Routes.Route(handler, builder.routeLimits.getOrDefault(path, builder.maxBodyBytes))));
-        this.config = new ServerConfig(builder.hub, builder.authenticator, builder.outboundLimitBytes,
-                new Routes(routes, builder.maxBodyBytes), cors(builder.allowedOrigins),
-                new StreamExecutors(builder.flushWindow.toNanos()));
+        this.initializer = new ServerInitializer(builder.hub, builder.authenticator, builder.routes, builder.routeLimits,
+                builder.maxBodyBytes, cors(builder.allowedOrigins), builder.flushWindow, channels);
+        this.outboundLimitBytes = builder.outboundLimitBytes;
         this.host = builder.host;
         this.port = builder.port;
         this.ioThreads = builder.ioThreads;
@@ -106,8 +100,8 @@ public final class SsemuxServer implements AutoCloseable {
                 // adaptive one's: a stream reads nothing after its request, and requests are small.
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, RECEIVE_BUFFERS)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(config.outboundLimitBytes() / 2, config.outboundLimitBytes()))
-                .childHandler(new ServerInitializer(config, channels));
+                        new WriteBufferWaterMark(outboundLimitBytes / 2, outboundLimitBytes))
+                .childHandler(initializer);
         try {
             serverChannel = bootstrap.bind(host, port).syncUninterruptibly().channel();
         } catch (RuntimeException e) {

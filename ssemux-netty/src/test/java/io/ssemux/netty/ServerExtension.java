@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ssemux.core.Hub;
 import io.ssemux.core.HubBuilder;
+import io.ssemux.core.testing.ManualScheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Starts a hub and its server on 127.0.0.1 and a free port before each test, and closes both after.
+ * The hub's time is a {@link ManualScheduler}: heartbeats and history expiry happen only when a test
+ * calls {@code scheduler().advance(...)}, never on a real timer.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -29,6 +32,7 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
 
     private Consumer<HubBuilder> hubSettings = b -> {};
     private Consumer<SsemuxServer.Builder> serverSettings = b -> {};
+    private final ManualScheduler scheduler = new ManualScheduler();
     private Hub hub;
     private SsemuxServer server;
     private int port;
@@ -56,7 +60,7 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
 
     /** Starts (again, after {@link #stop()}): a new hub and a new server, on the same port when restarting. */
     public void start() {
-        HubBuilder builder = Hub.builder();
+        HubBuilder builder = Hub.builder().scheduler(scheduler).clock(scheduler.clock());
         hubSettings.accept(builder);
         hub = builder.build();
         SsemuxServer.Builder serverBuilder = SsemuxServer.builder(hub).host("127.0.0.1").port(port);
@@ -76,6 +80,11 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
 
     public Hub hub() {
         return hub;
+    }
+
+    /** The hub's time: advancing it runs the heartbeats that fall due, on the calling thread. */
+    public ManualScheduler scheduler() {
+        return scheduler;
     }
 
     public int port() {

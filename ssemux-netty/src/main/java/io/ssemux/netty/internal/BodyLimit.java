@@ -18,6 +18,12 @@ import io.ssemux.core.SsemuxException;
  * read, and a body that grows past it (chunked) is refused as soon as it does. The answer is a
  * JSON 413.
  *
+ * <pre>
+ * p.addLast(new HttpServerKeepAliveHandler());
+ * p.addLast(new BodyLimit(routes));    // in front of the aggregator, which never sees a refused body
+ * p.addLast(new HttpObjectAggregator(routes.largestMaxBodyBytes()));
+ * </pre>
+ *
  * <p>The rest of a refused body is read and dropped, so that a client that is still sending gets
  * to read the answer (closing with unread bytes would reset the connection and could lose it) and
  * the connection serves its next request. Past twice the limit of dropped bytes the connection is
@@ -96,7 +102,7 @@ final class BodyLimit extends ChannelInboundHandlerAdapter {
         try {
             return new QueryStringDecoder(request.uri()).path();
         } catch (IllegalArgumentException e) {
-            return ""; // Matches no route, so the server's limit; the API handler answers 400.
+            return ""; // Matches no route, so the server's limit; RequestRouter answers 400.
         }
     }
 
@@ -104,7 +110,7 @@ final class BodyLimit extends ChannelInboundHandlerAdapter {
         try {
             return HttpUtil.getContentLength(request, -1L);
         } catch (NumberFormatException e) {
-            return -1; // The decoder marks the request as failed; the API handler answers 400.
+            return -1; // The decoder marks the request as failed; RequestRouter answers 400.
         }
     }
 }

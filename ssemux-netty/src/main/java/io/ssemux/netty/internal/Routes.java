@@ -2,36 +2,33 @@ package io.ssemux.netty.internal;
 
 import io.ssemux.netty.RouteHandler;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The application's routes with their body limits: exact paths first, then the longest
  * {@code /prefix/*}. ssemux's own paths belong to no route and always keep the server's limit, so
  * a broad route such as {@code /api/*} cannot raise it. Immutable.
  */
-public final class Routes {
+final class Routes {
     static final String STREAM = "/api/sse/stream";
     static final String PUBLISH = "/api/sse/publish";
     static final String SUBSCRIPTIONS = "/api/sse/subscriptions";
     static final String STATS = "/api/sse/stats";
     static final String HEALTH = "/healthz";
-    /** The paths ssemux itself answers. */
-    static final Set<String> OWN_PATHS = Set.of(STREAM, PUBLISH, SUBSCRIPTIONS, STATS, HEALTH);
 
     /** An application endpoint and the largest body it accepts. */
-    public record Route(RouteHandler handler, int maxBodyBytes) {}
+    record Route(RouteHandler handler, int maxBodyBytes) {}
 
     private final Map<String, Route> routes;
     private final int serverMaxBodyBytes;
 
-    public Routes(Map<String, Route> routes, int serverMaxBodyBytes) {
+    Routes(Map<String, Route> routes, int serverMaxBodyBytes) {
         this.routes = Map.copyOf(routes);
         this.serverMaxBodyBytes = serverMaxBodyBytes;
     }
 
     /** The route that serves {@code path}, or {@code null}. */
     Route find(String path) {
-        if (OWN_PATHS.contains(path)) {
+        if (Endpoint.own(path) != null) {
             return null;
         }
         Route exact = routes.get(path);

@@ -1,51 +1,104 @@
 package io.ssemux.netty.internal;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsHandler;
+import io.ssemux.core.Hub;
+import io.ssemux.core.spi.Authenticator;
+import io.ssemux.netty.RouteHandler;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 
 /**
- * The pipeline of a new connection: HTTP codec, keep-alive, the body limit of each route with a
- * JSON 413, body aggregation, and the API. A stream request then swaps all of them for
- * {@link SseStreamHandler}.
+ * The pipeline of a connection, and the one place that changes it. A new connection speaks HTTP:
  *
  * <pre>
- * p.addLast("http", new HttpServerCodec());
- * p.addLast("keepAlive", new HttpServerKeepAliveHandler());
- * p.addLast("cors", new CorsHandler(cors));     // only when origins are allowed
- * p.addLast("bodyLimit", new BodyLimit(routes));
- * p.addLast("body", new HttpObjectAggregator(routes.largestMaxBodyBytes()));
- * p.addLast("api", apiHandler);   // shared, stateless
+ * p.addLast(new HttpServerCodec(4096, 8192, 8192));
+ * p.addLast(new HttpServerKeepAliveHandler());
+ * p.addLast(new CorsHandler(cors));                  // only when other origins are allowed
+ * p.addLast(new BodyLimit(routes));                  // a JSON 413 for a body over its route's limit
+ * p.addLast(new HttpObjectAggregator(routes.largestMaxBodyBytes()));
+ * p.addLast(router);                                 // RequestRouter: 400, 404, 405; tags the rest
+ * p.addLast(streamUpgrade);                          // StreamUpgradeHandler: GET /api/sse/stream
+ * p.addLast(api);                                    // JsonApiHandler: publish, subscriptions, stats, health
+ * p.addLast(applicationRoutes);                      // ApplicationRouteHandler: the application's routes
  * </pre>
+ *
+ * Every one of them is for HTTP only: once a stream opens, {@link #switchToStream} removes them all
+ * and the pipeline holds the stream's {@link SseStreamHandler} alone. The last four are stateless
+ * and shared by every connection; the others are made per connection.
+ *
+ * <p>Not API: public only for {@code SsemuxServer}. Thread-safe.
  */
 public final class ServerInitializer extends ChannelInitializer<Channel> {
-    private final ServerConfig config;
     private final ChannelGroup channels;
-    private final ApiHandler api;
+    private final Routes routes;
+    private final CorsConfig cors;
+    private final RequestRouter router;
+    private final StreamUpgradeHandler streamUpgrade;
+    private final JsonApiHandler api;
+    private final ApplicationRouteHandler applicationRoutes;
 
-    public ServerInitializer(ServerConfig config, ChannelGroup channels) {
-        this.config = config;
-        this.channels = channels;
-        this.api = new ApiHandler(config);
+    /**
+     * @param routes        the application's routes by path ({@code /exact} or {@code /prefix/*})
+     * @param routeLimits   the body limit of each route that has one of its own
+     * @param maxBodyBytes  the body limit of every other request
+     * @param cors          Netty's CORS settings, or {@code null} when no other origin is allowed
+     * @param flushWindow   how long events wait before they are written to the streams
+     * @param channels      where every accepted connection is added, so that the server can close them
+     */
+    public ServerInitializer(Hub hub, Authenticator authenticator, Map<String, RouteHandler> routes,
+                             Map<String, Integer> routeLimits, int maxBodyBytes, CorsConfig cors, Duration flushWindow,
+                             ChannelGroup channels) {
+        Objects.requireNonNull(hub, "hub");
+        Map<String, Routes.Route> byPath = new LinkedHashMap<>();
+        routes.forEach((path, handler) ->
+                byPath.put(path, new Routes.Route(handler, routeLimits.getOrDefault(path, maxBodyBytes))));
+        this.routes = new Routes(byPath, maxBodyBytes);
+        this.cors = cors;
+        this.channels = Objects.requireNonNull(channels, "channels");
+        this.router = new RequestRouter(this.routes, Objects.requireNonNull(authenticator, "authenticator"));
+        this.streamUpgrade = new StreamUpgradeHandler(hub, new StreamExecutors(flushWindow.toNanos()));
+        this.api = new JsonApiHandler(hub);
+        this.applicationRoutes = new ApplicationRouteHandler();
     }
 
     @Override
     protected void initChannel(Channel channel) {
         channels.add(channel);
         ChannelPipeline p = channel.pipeline();
-        p.addLast(Handlers.HTTP, new HttpServerCodec(4096, 8192, 8192));
-        p.addLast(Handlers.KEEP_ALIVE, new HttpServerKeepAliveHandler());
-        if (config.cors() != null) {
-            p.addLast(Handlers.CORS, new CorsHandler(config.cors()));
+        p.addLast(new HttpServerCodec(4096, 8192, 8192));
+        p.addLast(new HttpServerKeepAliveHandler());
+        if (cors != null) {
+            p.addLast(new CorsHandler(cors));
         }
-        p.addLast(Handlers.BODY_LIMIT, new BodyLimit(config.routes()));
+        p.addLast(new BodyLimit(routes));
         // Never oversized: the body limit refuses first, with the route's own limit.
-        p.addLast(Handlers.BODY, new HttpObjectAggregator(config.routes().largestMaxBodyBytes()));
-        p.addLast(Handlers.API, api);
+        p.addLast(new HttpObjectAggregator(routes.largestMaxBodyBytes()));
+        p.addLast(router);
+        p.addLast(streamUpgrade);
+        p.addLast(api);
+        p.addLast(applicationRoutes);
+    }
+
+    /**
+     * Turns an HTTP connection into a stream: from here on it carries only SSE bytes, so every
+     * handler {@link #initChannel} added goes and {@code stream} is left alone in the pipeline.
+     * Call it on the event loop, once the response head has been written through the HTTP handlers.
+     */
+    static void switchToStream(ChannelPipeline p, SseStreamHandler stream) {
+        p.addLast(stream);
+        for (ChannelHandlerContext first = p.firstContext(); first.handler() != stream; first = p.firstContext()) {
+            p.remove(first.handler());
+        }
     }
 }

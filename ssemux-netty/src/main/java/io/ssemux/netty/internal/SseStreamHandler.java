@@ -16,9 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 
 /**
- * The last handler of a connection once its stream has started, and the hub's {@link SseSink} for
+ * The only handler of a connection once its stream has started, and the hub's {@link SseSink} for
  * it. The HTTP codec is gone by then: frames are written as raw bytes, already framed as HTTP
  * chunks, from a buffer made once per frame and shared by every stream ({@link Frame#transportForm}).
+ *
+ * <pre>
+ * p.addLast(stream);   // by ServerInitializer.switchToStream, which then removes every HTTP handler
+ * </pre>
  *
  * <p>Stateful (one per connection), never shared. Every method runs on the channel's event loop.
  */

@@ -14,11 +14,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe; one executor per loop, made on first use and kept, so the hub sees one identity per loop.
  */
-public final class StreamExecutors {
+final class StreamExecutors {
     private final long windowNanos;
     private final Map<EventLoop, Executor> delayed = new ConcurrentHashMap<>();
 
-    public StreamExecutors(long windowNanos) {
+    StreamExecutors(long windowNanos) {
         this.windowNanos = windowNanos;
     }
 

@@ -1,4 +1,4 @@
-package io.ssemux.netty.internal;
+package io.ssemux.netty;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -11,17 +11,17 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
-/** Native epoll on Linux when its library loads, NIO otherwise. */
-public record Transport(String name, IoHandlerFactory factory, Class<? extends ServerChannel> serverChannelClass) {
+/** Native epoll on Linux when its library loads, NIO otherwise. Immutable. */
+record Transport(String name, IoHandlerFactory factory, Class<? extends ServerChannel> serverChannelClass) {
 
-    public static Transport best() {
+    static Transport best() {
         if (Epoll.isAvailable()) {
             return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class);
         }
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class);
     }
 
-    public EventLoopGroup newGroup(int threads, String name) {
+    EventLoopGroup newGroup(int threads, String name) {
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
     }
 }

@@ -1,0 +1,157 @@
+package io.ssemux.netty.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.ssemux.core.Hub;
+import io.ssemux.core.Names;
+import io.ssemux.core.PublishResult;
+import io.ssemux.core.SsemuxException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * ssemux's JSON API: {@code POST /api/sse/publish}, {@code POST /api/sse/subscriptions},
+ * {@code GET /api/sse/stats} and {@code GET /healthz}. Request bodies are strict: a JSON object
+ * with known fields only, each of the expected type; anything else is a 400 that says what was
+ * expected.
+ *
+ * <pre>
+ * p.addLast(streamUpgrade);
+ * p.addLast(api);             // NettyRequest of PUBLISH, SUBSCRIPTIONS, STATS, HEALTH in, FullHttpResponse out
+ * p.addLast(applicationRoutes);
+ * </pre>
+ *
+ * <p>Stateless and {@link Sharable}. Runs on the event loop; never blocks.
+ */
+@Sharable
+final class JsonApiHandler extends EndpointHandler {
+    private static final Set<String> PUBLISH_FIELDS = Set.of("channel", "type", "data");
+    private static final Set<String> SUBSCRIPTION_FIELDS = Set.of("connectionId", "subscribe", "unsubscribe");
+
+    private final Hub hub;
+
+    JsonApiHandler(Hub hub) {
+        super(EnumSet.of(Endpoint.PUBLISH, Endpoint.SUBSCRIPTIONS, Endpoint.STATS, Endpoint.HEALTH));
+        this.hub = hub;
+    }
+
+    @Override
+    void serve(ChannelHandlerContext ctx, NettyRequest req) {
+        FullHttpResponse response = switch (req.endpoint()) {
+            case PUBLISH -> publish(req);
+            case SUBSCRIPTIONS -> subscriptions(req);
+            case STATS -> Responses.json(HttpResponseStatus.OK,
+                    StatsJson.of(hub.stats(), req.queryParameter("user"), StatsJson.heapUsedBytes()));
+            case HEALTH -> Responses.json(HttpResponseStatus.OK, Map.of("status", "ok"));
+            default -> throw new IllegalStateException("endpoint: " + req.endpoint() + " (expected: one of the JSON API)");
+        };
+        respond(ctx, response);
+    }
+
+    private FullHttpResponse publish(NettyRequest req) {
+        req.user();
+        JsonNode body = jsonObject(req, PUBLISH_FIELDS);
+        String channel = text(body, "channel");
+        String type = text(body, "type");
+        JsonNode data = body.get("data");
+        if (data == null) {
+            throw SsemuxException.badRequest("data: missing (expected: any JSON value)");
+        }
+        String json;
+        try {
+            json = Responses.JSON.writeValueAsString(data);
+        } catch (JsonProcessingException e) {
+            throw SsemuxException.badRequest("data: cannot be written as JSON");
+        }
+        PublishResult result = hub.publish(channel, type, json);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", result.id());
+        answer.put("delivered", result.delivered());
+        return Responses.json(HttpResponseStatus.ACCEPTED, answer);
+    }
+
+    private FullHttpResponse subscriptions(NettyRequest req) {
+        String user = req.user();
+        JsonNode body = jsonObject(req, SUBSCRIPTION_FIELDS);
+        String connectionId = text(body, "connectionId");
+        List<String> subscribe = textArray(body, "subscribe");
+        List<String> unsubscribe = textArray(body, "unsubscribe");
+        if (subscribe == null && unsubscribe == null) {
+            throw SsemuxException.badRequest("subscribe, unsubscribe: both missing (expected: at least one array of channels)");
+        }
+        Set<String> channels = hub.updateSubscriptions(user, connectionId,
+                subscribe == null ? List.of() : subscribe, unsubscribe == null ? List.of() : unsubscribe);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("connectionId", connectionId);
+        answer.put("channels", new TreeSet<>(channels));
+        return Responses.json(HttpResponseStatus.OK, answer);
+    }
+
+    // ---- JSON bodies ----
+
+    private static JsonNode jsonObject(NettyRequest req, Set<String> fields) {
+        byte[] bytes = req.body();
+        if (bytes.length == 0) {
+            throw SsemuxException.badRequest("body: empty (expected: a JSON object with " + String.join(", ", new TreeSet<>(fields)) + ")");
+        }
+        JsonNode body;
+        try {
+            body = Responses.JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw SsemuxException.badRequest("body: malformed JSON: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+        } catch (IOException e) {
+            throw SsemuxException.badRequest("body: unreadable: " + e.getMessage());
+        }
+        if (body == null || !body.isObject()) {
+            throw SsemuxException.badRequest("body: not a JSON object (expected: an object with " + String.join(", ", new TreeSet<>(fields)) + ")");
+        }
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!fields.contains(name)) {
+                throw SsemuxException.badRequest("field " + Names.quote(name) + ": unknown (expected: " + String.join(", ", new TreeSet<>(fields)) + ")");
+            }
+        }
+        return body;
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            throw SsemuxException.badRequest(field + ": missing (expected: a string)");
+        }
+        if (!node.isTextual()) {
+            throw SsemuxException.badRequest(field + ": " + node.getNodeType().name().toLowerCase() + " (expected: a string)");
+        }
+        return node.asText();
+    }
+
+    private static List<String> textArray(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray()) {
+            throw SsemuxException.badRequest(field + ": " + node.getNodeType().name().toLowerCase() + " (expected: an array of channel names)");
+        }
+        List<String> values = new ArrayList<>(node.size());
+        for (JsonNode element : node) {
+            if (!element.isTextual()) {
+                throw SsemuxException.badRequest(field + ": holds " + element.getNodeType().name().toLowerCase() + " (expected: channel names as strings)");
+            }
+            values.add(element.asText());
+        }
+        return values;
+    }
+}

@@ -1,0 +1,99 @@
+package io.ssemux.netty.internal;
+
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.ssemux.core.spi.Principal;
+import io.ssemux.core.Format;
+import io.ssemux.core.Hub;
+import io.ssemux.core.transport.ConnectRequest;
+import io.ssemux.core.transport.Connection;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * Opens a stream ({@code GET /api/sse/stream}): reads the channels, the format and the
+ * {@code Last-Event-ID}, has the hub connect the stream, writes the response head, and then has
+ * {@link ServerInitializer#switchToStream} swap the connection's HTTP handlers for the stream's
+ * {@link SseStreamHandler}. A refusal by the hub (bad channels, too many streams) is a JSON error
+ * and leaves the connection as it was.
+ *
+ * <pre>
+ * p.addLast(router);
+ * p.addLast(streamUpgrade);   // NettyRequest of Endpoint.STREAM in; afterwards only the stream handler is left
+ * p.addLast(api);
+ * </pre>
+ *
+ * <p>The hot path of a connect storm: it allocates the stream's handler, its channel list and the
+ * response head, nothing more. Stateless and {@link Sharable}. Runs on the event loop; never blocks.
+ */
+@Sharable
+final class StreamUpgradeHandler extends EndpointHandler {
+    private final Hub hub;
+    private final StreamExecutors streamExecutors;
+
+    StreamUpgradeHandler(Hub hub, StreamExecutors streamExecutors) {
+        super(EnumSet.of(Endpoint.STREAM));
+        this.hub = hub;
+        this.streamExecutors = streamExecutors;
+    }
+
+    @Override
+    void serve(ChannelHandlerContext ctx, NettyRequest req) {
+        FullHttpRequest request = req.http();
+        Principal principal = req.principal();
+        List<String> channels = channels(req.queryParameters("channels"));
+        Format format = Format.parse(req.queryParameter("format"));
+        String lastEventId = request.headers().get("Last-Event-ID");
+        if (lastEventId == null || lastEventId.isEmpty()) {
+            lastEventId = req.queryParameter("lastEventId");
+        }
+        if (lastEventId != null && lastEventId.isEmpty()) {
+            lastEventId = null;
+        }
+        boolean chunked = !request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        SseStreamHandler stream = new SseStreamHandler(ctx.channel(), chunked,
+                streamExecutors.of(ctx.channel().eventLoop()));
+        // The hub queues the opening frames on this event loop: they run after this method returns.
+        Connection connection = hub.connect(new ConnectRequest(principal, channels, format, lastEventId, req.remoteAddress()), stream);
+
+        HttpResponse response = new DefaultHttpResponse(request.protocolVersion(), HttpResponseStatus.OK);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
+                .set("X-Accel-Buffering", "no");
+        if (chunked) {
+            response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        // A stream's connection is never reused: saying so keeps clients from pooling it once it ends.
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        // Through the HTTP handlers (codec, CORS), which are still there.
+        ctx.writeAndFlush(response);
+        ServerInitializer.switchToStream(ctx.pipeline(), stream);
+        stream.attach(connection);
+    }
+
+    /** No {@code channels} parameter means {@code all}; an empty one means none (yet). */
+    private static List<String> channels(List<String> values) {
+        if (values.isEmpty()) {
+            return List.of("all");
+        }
+        List<String> channels = new ArrayList<>();
+        for (String value : values) {
+            if (value.isBlank()) {
+                continue;
+            }
+            for (String channel : value.split(",", -1)) {
+                channels.add(channel.trim());
+            }
+        }
+        return channels;
+    }
+}

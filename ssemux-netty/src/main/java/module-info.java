@@ -1,0 +1,22 @@
+/**
+ * The HTTP server of ssemux on Netty: {@link io.ssemux.netty.SsemuxServer}, and
+ * {@link io.ssemux.netty.RouteHandler} for an application's own endpoints. The handlers behind it
+ * ({@code io.ssemux.netty.internal}) are not exported.
+ *
+ * <p>Native epoll: on the module path the native library's module is resolved only when asked for,
+ * with {@code --add-modules io.netty.transport.epoll.linux.x86_64}; without it the server uses NIO.
+ * On the class path (as {@code ssemux-server} runs) nothing needs to be done.
+ */
+module io.ssemux.netty {
+    requires transitive io.ssemux.core;
+    requires io.netty.buffer;
+    requires io.netty.common;
+    requires io.netty.transport;
+    requires io.netty.transport.classes.epoll;
+    requires io.netty.codec;
+    requires io.netty.codec.http;
+    requires com.fasterxml.jackson.databind;
+    requires org.slf4j;
+
+    exports io.ssemux.netty;
+}
