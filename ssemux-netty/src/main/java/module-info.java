@@ -15,6 +15,7 @@ module io.ssemux.netty {
     requires io.netty.transport.classes.epoll;
     requires io.netty.codec;
     requires io.netty.codec.http;
+    requires io.netty.handler;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
 

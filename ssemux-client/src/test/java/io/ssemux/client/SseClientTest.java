@@ -370,7 +370,7 @@ class SseClientTest {
     /** A stream of {@code user} on a raw socket, read until its {@code connected} event. */
     private Socket rawStream(String user) throws Exception {
         Socket socket = new Socket("127.0.0.1", server.uri().getPort());
-        socket.getOutputStream().write(("GET /api/sse/stream?user=" + user + "&channels=jobs HTTP/1.1\r\nHost: x\r\n\r\n")
+        socket.getOutputStream().write(("GET /api/sse/stream?user=" + user + "&channels=jobs HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         InputStream in = socket.getInputStream();
         StringBuilder sb = new StringBuilder();

@@ -22,6 +22,8 @@ public final class SsemuxException extends RuntimeException {
         NOT_FOUND("not_found"),
         /** The request is larger than a limit. */
         PAYLOAD_TOO_LARGE("payload_too_large"),
+        /** The request's body is not of the type the endpoint reads. */
+        UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
         /** Not now: a limit is reached or the hub is closing; see {@link #retryAfter()}. */
         UNAVAILABLE("unavailable");
 
@@ -64,6 +66,10 @@ public final class SsemuxException extends RuntimeException {
 
     public static SsemuxException payloadTooLarge(String message) {
         return new SsemuxException(Kind.PAYLOAD_TOO_LARGE, message, null);
+    }
+
+    public static SsemuxException unsupportedMediaType(String message) {
+        return new SsemuxException(Kind.UNSUPPORTED_MEDIA_TYPE, message, null);
     }
 
     public static SsemuxException unavailable(String message, Duration retryAfter) {

@@ -15,7 +15,13 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.ssemux.core.Hub;
 import io.ssemux.core.spi.Authenticator;
 import io.ssemux.netty.internal.ServerInitializer;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import javax.net.ssl.SSLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,6 +51,9 @@ public final class SsemuxServer implements AutoCloseable {
     private static final FixedRecvByteBufAllocator RECEIVE_BUFFERS = new FixedRecvByteBufAllocator(4096);
 
     private final ServerInitializer initializer;
+    private final boolean tls;
+    private final boolean trustsAnyone;
+    private final boolean trustAnyoneOnNetwork;
     private final int outboundLimitBytes;
     private final String host;
     private final int port;
@@ -58,7 +67,10 @@ public final class SsemuxServer implements AutoCloseable {
 
     private SsemuxServer(Builder builder) {
         this.initializer = new ServerInitializer(builder.hub, builder.authenticator, builder.routes, builder.routeLimits,
-                builder.maxBodyBytes, cors(builder.allowedOrigins), builder.flushWindow, channels);
+                builder.maxBodyBytes, cors(builder.allowedOrigins), builder.tls, builder.flushWindow, channels);
+        this.tls = builder.tls != null;
+        this.trustsAnyone = builder.authenticator.trustsAnyone();
+        this.trustAnyoneOnNetwork = builder.trustAnyoneOnNetwork;
         this.outboundLimitBytes = builder.outboundLimitBytes;
         this.host = builder.host;
         this.port = builder.port;
@@ -84,10 +96,20 @@ public final class SsemuxServer implements AutoCloseable {
                 .build();
     }
 
-    /** Binds and starts serving; returns when the port is bound. */
+    /**
+     * Binds and starts serving; returns when the port is bound.
+     *
+     * @throws IllegalStateException if already started, or if the authenticator trusts anyone and the
+     *     address is not a loopback one (unless {@link Builder#trustAnyoneOnNetwork} allows it)
+     */
     public synchronized SsemuxServer start() {
         if (serverChannel != null) {
             throw new IllegalStateException("already started");
+        }
+        if (trustsAnyone && !trustAnyoneOnNetwork && !isLoopback(host)) {
+            throw new IllegalStateException("host " + host + ": the authenticator trusts anyone, so the server listens "
+                    + "on loopback only (expected: 127.0.0.1, ::1 or localhost; or configure an authenticator, such as "
+                    + "a JWT key; or allow it explicitly for a trial with trustAnyoneOnNetwork)");
         }
         bossGroup = transport.newGroup(1, "ssemux-accept");
         workerGroup = transport.newGroup(ioThreads, "ssemux-io");
@@ -108,9 +130,21 @@ public final class SsemuxServer implements AutoCloseable {
             shutdownGroups();
             throw e;
         }
-        log.info("ssemux listening on http://{}:{} ({} transport, {} I/O threads)", host, port(), transport.name(),
-                ioThreads);
+        log.info("ssemux listening on {}://{}:{} ({} transport, {} I/O threads)", tls ? "https" : "http", host, port(),
+                transport.name(), ioThreads);
+        if (trustsAnyone && !isLoopback(host)) {
+            log.warn("ssemux trusts anyone on a network address: whoever reaches {}:{} can read and publish as any user",
+                    host, port());
+        }
         return this;
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The bound address (with the real port when 0 was asked for). */
@@ -154,6 +188,8 @@ public final class SsemuxServer implements AutoCloseable {
         private int maxBodyBytes = 64 * 1024;
         private int outboundLimitBytes = 256 * 1024;
         private Duration flushWindow = Duration.ZERO;
+        private SslContext tls;
+        private boolean trustAnyoneOnNetwork;
         private final Map<String, RouteHandler> routes = new LinkedHashMap<>();
         private final List<String> allowedOrigins = new ArrayList<>();
         private final Map<String, Integer> routeLimits = new LinkedHashMap<>();
@@ -264,6 +300,36 @@ public final class SsemuxServer implements AutoCloseable {
             routeLimits.put(path, maxBodyBytes);
             return this;
         }
+
+        /**
+         * Serves HTTPS with the certificate chain and private key of these PEM files (PKCS#8 key,
+         * unencrypted), instead of plain HTTP.
+         *
+         * @throws IllegalArgumentException if the files cannot be read as a certificate and its key
+         */
+        public Builder tls(Path certificateChain, Path privateKey) {
+            Objects.requireNonNull(certificateChain, "certificateChain");
+            Objects.requireNonNull(privateKey, "privateKey");
+            try {
+                this.tls = SslContextBuilder.forServer(certificateChain.toFile(), privateKey.toFile()).build();
+            } catch (SSLException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("tls: cannot use " + certificateChain.getFileName() + " and "
+                        + privateKey.getFileName() + " (expected: a PEM certificate chain and its PEM private key): "
+                        + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        /**
+         * <b>For trials only:</b> lets a server whose authenticator trusts anyone (the default,
+         * development one) listen on an address other than loopback. Anyone who reaches it can then
+         * read and publish as any user. Default: refused at {@link #start()}.
+         */
+        public Builder trustAnyoneOnNetwork(boolean allow) {
+            this.trustAnyoneOnNetwork = allow;
+            return this;
+        }
+
 
         /**
          * Origins whose pages may read the server's answers from another origin (CORS), such as

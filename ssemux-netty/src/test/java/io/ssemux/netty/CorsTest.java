@@ -33,6 +33,7 @@ class CorsTest {
     void marksResponsesAndStreamsForAnAllowedOrigin() {
         HttpResponse<String> publish = server.send(HttpRequest.newBuilder(server.uri("/api/sse/publish"))
                 .header("Origin", APP)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"channel\":\"jobs\",\"type\":\"t\",\"data\":1}"))
                 .build());
         assertThat(publish.statusCode()).isEqualTo(202);

@@ -110,7 +110,7 @@ class PublishEndpointTest {
     void answersAMalformedPercentEncodingInThePathWith400() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write("GET /x%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            socket.getOutputStream().write("GET /x%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
 
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -49,14 +49,14 @@ class RouteBodyLimitTest {
     void refusesALargerContentLengthBeforeReadingAnyOfTheBodyThenDropsItAndServesTheNextRequest() throws Exception {
         try (Socket socket = open()) {
             // The headers alone: the answer must come without a byte of the body.
-            write(socket, "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + (UPLOAD_LIMIT + 1) + "\r\n\r\n");
+            write(socket, "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + (UPLOAD_LIMIT + 1) + "\r\n\r\n");
 
             String refusal = readResponse(socket.getInputStream());
             assertThat(refusal).startsWith("HTTP/1.1 413 ")
                     .contains("\"error\":\"payload_too_large\"", "larger than " + UPLOAD_LIMIT + " bytes");
 
             write(socket, "y".repeat(UPLOAD_LIMIT + 1)); // the client sends its body all the same
-            write(socket, "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+            write(socket, "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\nabc");
             assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200 ").endsWith("{\"bytes\":3}");
             assertThat(handled).hasValue(1);
         }
@@ -65,7 +65,7 @@ class RouteBodyLimitTest {
     @Test
     void refusesAChunkedBodyAsSoonAsItGrowsPastTheLimit() throws Exception {
         try (Socket socket = open()) {
-            write(socket, "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+            write(socket, "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n");
             for (int i = 0; i < 5; i++) { // 250,000 bytes, and the body goes on
                 write(socket, chunk(50_000));
             }
@@ -80,7 +80,7 @@ class RouteBodyLimitTest {
     @Test
     void closesTheConnectionWhenARefusedBodyGoesOnPastTwiceTheLimit() throws Exception {
         try (Socket socket = open()) {
-            write(socket, "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+            write(socket, "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n");
             boolean closed = false;
             for (int i = 0; i < 100 && !closed; i++) { // at most 5 MB, 25 times the limit
                 try {
@@ -103,7 +103,7 @@ class RouteBodyLimitTest {
     void refusesWithoutAskingForTheBodyWhenTheClientExpects100Continue() throws Exception {
         // A raw socket: java.net.http of JDK 17 waits forever when the answer to Expect is not 100.
         try (Socket socket = open()) {
-            write(socket, "POST /upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: "
+            write(socket, "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: "
                     + (UPLOAD_LIMIT + 1) + "\r\n\r\n");
 
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

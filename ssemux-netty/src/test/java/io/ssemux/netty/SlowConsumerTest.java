@@ -31,7 +31,7 @@ class SlowConsumerTest {
         try (Socket stalled = new Socket()) {
             stalled.setReceiveBufferSize(4096);
             stalled.connect(new InetSocketAddress("127.0.0.1", server.port()));
-            stalled.getOutputStream().write("GET /api/sse/stream?user=stalled&channels=jobs HTTP/1.1\r\nHost: x\r\n\r\n"
+            stalled.getOutputStream().write("GET /api/sse/stream?user=stalled&channels=jobs HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
             for (int i = 0; i < READERS; i++) {
                 TestStream reader = server.stream("reader" + i, "jobs");

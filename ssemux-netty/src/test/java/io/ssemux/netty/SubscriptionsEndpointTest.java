@@ -35,6 +35,7 @@ class SubscriptionsEndpointTest {
             String id = stream.connected().get("connectionId").asText();
             HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("/api/sse/subscriptions"))
                     .header("X-User-Id", "alice")
+                    .header("Content-Type", "application/json; charset=utf-8")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"connectionId\":\"" + id + "\",\"subscribe\":[\"b\"]}"))
                     .build());
             server.publish("b", "t", "1");

@@ -132,7 +132,7 @@ class MainTest {
 
     private static Socket openStream(int port) throws Exception {
         Socket socket = new Socket("127.0.0.1", port);
-        socket.getOutputStream().write("GET /api/sse/stream?user=alice&channels=jobs HTTP/1.1\r\nHost: x\r\n\r\n"
+        socket.getOutputStream().write("GET /api/sse/stream?user=alice&channels=jobs HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
                 .getBytes(StandardCharsets.US_ASCII));
         socket.setSoTimeout(20_000);
         return socket;

@@ -1,6 +1,5 @@
 package io.ssemux.core.spi;
 
-import io.ssemux.core.Names;
 import io.ssemux.core.SsemuxException;
 
 /**
@@ -25,15 +24,14 @@ public interface Authenticator {
      * ({@link Grants#all()}).
      */
     static Authenticator development() {
-        return request -> {
-            String user = request.queryParameter("user");
-            if (user == null || user.isEmpty()) {
-                user = request.header("X-User-Id");
-            }
-            if (user == null || user.isEmpty()) {
-                user = request.remoteAddress();
-            }
-            return Principal.of(Names.checkUser(user), Grants.all());
-        };
+        return DevelopmentAuthenticator.INSTANCE;
+    }
+
+    /**
+     * Whether this authenticator believes any claim, as {@link #development()} does. A transport
+     * then serves only its own machine: it binds to loopback and refuses other {@code Host} names.
+     */
+    default boolean trustsAnyone() {
+        return false;
     }
 }

@@ -11,6 +11,7 @@ enum Endpoint {
     PUBLISH(HttpMethod.POST),
     SUBSCRIPTIONS(HttpMethod.POST),
     STATS(HttpMethod.GET),
+    TOKEN(HttpMethod.POST),
     HEALTH(HttpMethod.GET),
     /** An application {@link io.ssemux.netty.RouteHandler}: any method, its own answer. */
     APPLICATION(null);
@@ -33,6 +34,7 @@ enum Endpoint {
             case Routes.PUBLISH -> PUBLISH;
             case Routes.SUBSCRIPTIONS -> SUBSCRIPTIONS;
             case Routes.STATS -> STATS;
+            case Routes.TOKEN -> TOKEN;
             case Routes.HEALTH -> HEALTH;
             default -> null;
         };

@@ -10,6 +10,7 @@ import io.ssemux.core.Hub;
 import io.ssemux.core.Names;
 import io.ssemux.core.PublishResult;
 import io.ssemux.core.SsemuxException;
+import io.ssemux.core.spi.Principal;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -22,9 +23,14 @@ import java.util.TreeSet;
 
 /**
  * ssemux's JSON API: {@code POST /api/sse/publish}, {@code POST /api/sse/subscriptions},
- * {@code GET /api/sse/stats} and {@code GET /healthz}. Request bodies are strict: a JSON object
- * with known fields only, each of the expected type; anything else is a 400 that says what was
- * expected.
+ * {@code POST /api/sse/token}, {@code GET /api/sse/stats} and {@code GET /healthz}. Request bodies
+ * are strict: {@code Content-Type: application/json} (else 415, which also keeps other sites' pages
+ * from posting here with a form or a "simple" request), a JSON object with known fields only, each
+ * of the expected type; anything else is a 400 that says what was expected.
+ *
+ * <p>Who may: publishing needs a publish grant on the channel; the stats need the admin grant,
+ * unless the authenticator trusts anyone (development); a subscription change or a token refresh
+ * applies only to a connection of the same user (the hub checks).
  *
  * <pre>
  * p.addLast(streamUpgrade);
@@ -38,12 +44,18 @@ import java.util.TreeSet;
 final class JsonApiHandler extends EndpointHandler {
     private static final Set<String> PUBLISH_FIELDS = Set.of("channel", "type", "data");
     private static final Set<String> SUBSCRIPTION_FIELDS = Set.of("connectionId", "subscribe", "unsubscribe");
+    private static final Set<String> TOKEN_FIELDS = Set.of("connectionId");
 
     private final Hub hub;
+    private final boolean statsOpen;
 
-    JsonApiHandler(Hub hub) {
-        super(EnumSet.of(Endpoint.PUBLISH, Endpoint.SUBSCRIPTIONS, Endpoint.STATS, Endpoint.HEALTH));
+    /**
+     * @param statsOpen whether anyone may read the stats (development), rather than admins only
+     */
+    JsonApiHandler(Hub hub, boolean statsOpen) {
+        super(EnumSet.of(Endpoint.PUBLISH, Endpoint.SUBSCRIPTIONS, Endpoint.TOKEN, Endpoint.STATS, Endpoint.HEALTH));
         this.hub = hub;
+        this.statsOpen = statsOpen;
     }
 
     @Override
@@ -51,8 +63,8 @@ final class JsonApiHandler extends EndpointHandler {
         FullHttpResponse response = switch (req.endpoint()) {
             case PUBLISH -> publish(req);
             case SUBSCRIPTIONS -> subscriptions(req);
-            case STATS -> Responses.json(HttpResponseStatus.OK,
-                    StatsJson.of(hub.stats(), req.queryParameter("user"), StatsJson.heapUsedBytes()));
+            case TOKEN -> token(req);
+            case STATS -> stats(req);
             case HEALTH -> Responses.json(HttpResponseStatus.OK, Map.of("status", "ok"));
             default -> throw new IllegalStateException("endpoint: " + req.endpoint() + " (expected: one of the JSON API)");
         };
@@ -60,10 +72,14 @@ final class JsonApiHandler extends EndpointHandler {
     }
 
     private FullHttpResponse publish(NettyRequest req) {
-        req.user();
+        Principal principal = req.principal();
         JsonNode body = jsonObject(req, PUBLISH_FIELDS);
         String channel = text(body, "channel");
         String type = text(body, "type");
+        if (Names.isValid(channel) && !principal.grants().mayPublish(channel)) {
+            throw SsemuxException.forbidden("channel " + Names.quote(channel) + ": publishing is not granted to user "
+                    + Names.quote(principal.user()));
+        }
         JsonNode data = body.get("data");
         if (data == null) {
             throw SsemuxException.badRequest("data: missing (expected: any JSON value)");
@@ -98,9 +114,33 @@ final class JsonApiHandler extends EndpointHandler {
         return Responses.json(HttpResponseStatus.OK, answer);
     }
 
+    private FullHttpResponse token(NettyRequest req) {
+        Principal principal = req.principal();
+        String connectionId = text(jsonObject(req, TOKEN_FIELDS), "connectionId");
+        Set<String> channels = hub.refresh(connectionId, principal);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("connectionId", connectionId);
+        answer.put("channels", new TreeSet<>(channels));
+        answer.put("expiresAt", principal.expiresAt() == null ? null : principal.expiresAt().toString());
+        return Responses.json(HttpResponseStatus.OK, answer);
+    }
+
+    private FullHttpResponse stats(NettyRequest req) {
+        if (!statsOpen) {
+            Principal principal = req.principal();
+            if (!principal.grants().admin()) {
+                throw SsemuxException.forbidden("stats: not granted to user " + Names.quote(principal.user())
+                        + " (expected: the admin grant)");
+            }
+        }
+        return Responses.json(HttpResponseStatus.OK,
+                StatsJson.of(hub.stats(), req.queryParameter("user"), StatsJson.heapUsedBytes()));
+    }
+
     // ---- JSON bodies ----
 
     private static JsonNode jsonObject(NettyRequest req, Set<String> fields) {
+        checkJsonContentType(req.header("Content-Type"));
         byte[] bytes = req.body();
         if (bytes.length == 0) {
             throw SsemuxException.badRequest("body: empty (expected: a JSON object with " + String.join(", ", new TreeSet<>(fields)) + ")");
@@ -124,6 +164,19 @@ final class JsonApiHandler extends EndpointHandler {
             }
         }
         return body;
+    }
+
+    /** {@code application/json}, with or without parameters such as {@code charset=utf-8}. */
+    private static void checkJsonContentType(String contentType) {
+        if (contentType != null) {
+            int semicolon = contentType.indexOf(';');
+            String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+            if (mediaType.equalsIgnoreCase("application/json")) {
+                return;
+            }
+        }
+        throw SsemuxException.unsupportedMediaType("Content-Type " + (contentType == null ? "missing" : Names.quote(contentType))
+                + " (expected: application/json)");
     }
 
     private static String text(JsonNode body, String field) {

@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * p.addLast(streamUpgrade);           // then the endpoint handlers
  * </pre>
  *
+ * <p>While the authenticator trusts anyone (development), only requests addressed to this machine by
+ * a loopback name are served ({@code Host: localhost}, {@code 127.0.0.1} or {@code [::1]}, any
+ * port); others get 403, so a web page cannot reach the server through a DNS name rebound to
+ * 127.0.0.1.
+ *
  * <p>A connection whose reading fails (a reset, say) is closed here. Stateless and
  * {@link Sharable}: one instance serves every connection. Runs on the event loop; never blocks.
  */
@@ -37,10 +42,12 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
 
     private final Routes routes;
     private final Authenticator authenticator;
+    private final boolean loopbackHostsOnly;
 
-    RequestRouter(Routes routes, Authenticator authenticator) {
+    RequestRouter(Routes routes, Authenticator authenticator, boolean loopbackHostsOnly) {
         this.routes = routes;
         this.authenticator = authenticator;
+        this.loopbackHostsOnly = loopbackHostsOnly;
     }
 
     @Override
@@ -67,6 +74,12 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
         if (!request.decoderResult().isSuccess()) {
             respond(ctx, Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
                     "malformed HTTP request: " + request.decoderResult().cause().getMessage()));
+            return null;
+        }
+        if (loopbackHostsOnly && !isLoopbackHost(request.headers().get(HttpHeaderNames.HOST))) {
+            respond(ctx, Responses.error(SsemuxException.forbidden("Host " + Names.quote(request.headers().get(HttpHeaderNames.HOST))
+                    + ": not this machine (expected: localhost, 127.0.0.1 or [::1] while the server trusts anyone;"
+                    + " configure an authenticator to serve other names)")));
             return null;
         }
         QueryStringDecoder query = new QueryStringDecoder(request.uri());
@@ -96,6 +109,45 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
             return null;
         }
         return new NettyRequest(ctx, request, query, authenticator, Endpoint.APPLICATION, route);
+    }
+
+    /** {@code localhost}, {@code 127.0.0.1} or {@code [::1]}, with or without a port. */
+    static boolean isLoopbackHost(String host) {
+        if (host == null) {
+            return false;
+        }
+        String name = host;
+        if (name.startsWith("[")) {
+            int end = name.indexOf(']');
+            if (end < 0 || (end + 1 < name.length() && !isPort(name.substring(end + 1)))) {
+                return false;
+            }
+            name = name.substring(0, end + 1);
+        } else {
+            int colon = name.indexOf(':');
+            if (colon >= 0) {
+                if (!isPort(name.substring(colon))) {
+                    return false;
+                }
+                name = name.substring(0, colon);
+            }
+        }
+        return name.equalsIgnoreCase("localhost") || name.equals("127.0.0.1") || name.equals("[::1]");
+    }
+
+    /** {@code :} and 1 to 5 digits. */
+    private static boolean isPort(String colonAndDigits) {
+        int n = colonAndDigits.length();
+        if (n < 2 || n > 6 || colonAndDigits.charAt(0) != ':') {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = colonAndDigits.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void respond(ChannelHandlerContext ctx, FullHttpResponse response) {

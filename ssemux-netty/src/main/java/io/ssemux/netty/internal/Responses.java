@@ -56,6 +56,7 @@ final class Responses {
             case FORBIDDEN -> HttpResponseStatus.FORBIDDEN;
             case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
             case PAYLOAD_TOO_LARGE -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+            case UNSUPPORTED_MEDIA_TYPE -> HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE;
             case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
         };
     }

@@ -13,6 +13,7 @@ final class Routes {
     static final String PUBLISH = "/api/sse/publish";
     static final String SUBSCRIPTIONS = "/api/sse/subscriptions";
     static final String STATS = "/api/sse/stats";
+    static final String TOKEN = "/api/sse/token";
     static final String HEALTH = "/healthz";
 
     /** An application endpoint and the largest body it accepts. */

@@ -1,7 +1,7 @@
 package io.ssemux.netty.internal;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.ssemux.core.Hub;
 import io.ssemux.core.spi.Authenticator;
 import io.ssemux.netty.RouteHandler;
@@ -22,6 +24,7 @@ import java.util.Objects;
  * The pipeline of a connection, and the one place that changes it. A new connection speaks HTTP:
  *
  * <pre>
+ * p.addLast(sslContext.newHandler(alloc));           // only with TLS
  * p.addLast(new HttpServerCodec(4096, 8192, 8192));
  * p.addLast(new HttpServerKeepAliveHandler());
  * p.addLast(new CorsHandler(cors));                  // only when other origins are allowed
@@ -33,8 +36,8 @@ import java.util.Objects;
  * p.addLast(applicationRoutes);                      // ApplicationRouteHandler: the application's routes
  * </pre>
  *
- * Every one of them is for HTTP only: once a stream opens, {@link #switchToStream} removes them all
- * and the pipeline holds the stream's {@link SseStreamHandler} alone. The last four are stateless
+ * Every one of them but TLS is for HTTP only: once a stream opens, {@link #switchToStream} removes
+ * them and the pipeline holds the stream's {@link SseStreamHandler} alone (behind TLS, if any). The last four are stateless
  * and shared by every connection; the others are made per connection.
  *
  * <p>Not API: public only for {@code SsemuxServer}. Thread-safe.
@@ -43,6 +46,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     private final ChannelGroup channels;
     private final Routes routes;
     private final CorsConfig cors;
+    private final SslContext tls;
     private final RequestRouter router;
     private final StreamUpgradeHandler streamUpgrade;
     private final JsonApiHandler api;
@@ -53,22 +57,25 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
      * @param routeLimits   the body limit of each route that has one of its own
      * @param maxBodyBytes  the body limit of every other request
      * @param cors          Netty's CORS settings, or {@code null} when no other origin is allowed
+     * @param tls           the TLS settings, or {@code null} for plain HTTP
      * @param flushWindow   how long events wait before they are written to the streams
      * @param channels      where every accepted connection is added, so that the server can close them
      */
     public ServerInitializer(Hub hub, Authenticator authenticator, Map<String, RouteHandler> routes,
-                             Map<String, Integer> routeLimits, int maxBodyBytes, CorsConfig cors, Duration flushWindow,
-                             ChannelGroup channels) {
+                             Map<String, Integer> routeLimits, int maxBodyBytes, CorsConfig cors, SslContext tls,
+                             Duration flushWindow, ChannelGroup channels) {
         Objects.requireNonNull(hub, "hub");
         Map<String, Routes.Route> byPath = new LinkedHashMap<>();
         routes.forEach((path, handler) ->
                 byPath.put(path, new Routes.Route(handler, routeLimits.getOrDefault(path, maxBodyBytes))));
         this.routes = new Routes(byPath, maxBodyBytes);
         this.cors = cors;
+        this.tls = tls;
         this.channels = Objects.requireNonNull(channels, "channels");
-        this.router = new RequestRouter(this.routes, Objects.requireNonNull(authenticator, "authenticator"));
+        this.router = new RequestRouter(this.routes, Objects.requireNonNull(authenticator, "authenticator"),
+                authenticator.trustsAnyone());
         this.streamUpgrade = new StreamUpgradeHandler(hub, new StreamExecutors(flushWindow.toNanos()));
-        this.api = new JsonApiHandler(hub);
+        this.api = new JsonApiHandler(hub, authenticator.trustsAnyone());
         this.applicationRoutes = new ApplicationRouteHandler();
     }
 
@@ -76,6 +83,9 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel channel) {
         channels.add(channel);
         ChannelPipeline p = channel.pipeline();
+        if (tls != null) {
+            p.addLast(tls.newHandler(channel.alloc()));
+        }
         p.addLast(new HttpServerCodec(4096, 8192, 8192));
         p.addLast(new HttpServerKeepAliveHandler());
         if (cors != null) {
@@ -97,8 +107,11 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
      */
     static void switchToStream(ChannelPipeline p, SseStreamHandler stream) {
         p.addLast(stream);
-        for (ChannelHandlerContext first = p.firstContext(); first.handler() != stream; first = p.firstContext()) {
-            p.remove(first.handler());
+        for (String name : p.names()) {
+            ChannelHandler handler = p.get(name);
+            if (handler != null && handler != stream && !(handler instanceof SslHandler)) {
+                p.remove(handler);
+            }
         }
     }
 }

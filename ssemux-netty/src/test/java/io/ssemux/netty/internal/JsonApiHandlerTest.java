@@ -18,7 +18,7 @@ class JsonApiHandlerTest {
     private final ManualScheduler scheduler = new ManualScheduler();
     private final Hub hub = Hub.builder().scheduler(scheduler).clock(scheduler.clock()).build();
     private final EmbeddedChannel channel = new EmbeddedChannel(
-            new RequestRouter(new Routes(Map.of(), 1024), Authenticator.development()), new JsonApiHandler(hub));
+            new RequestRouter(new Routes(Map.of(), 1024), Authenticator.development(), false), new JsonApiHandler(hub, true));
 
     @AfterEach
     void closeHub() {

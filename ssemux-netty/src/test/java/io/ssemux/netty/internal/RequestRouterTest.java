@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class RequestRouterTest {
     private final Routes routes = new Routes(
             Map.of("/app/*", new Routes.Route(request -> RouteResponse.json(200, "{}"), 1024)), 1024);
-    private final EmbeddedChannel channel = new EmbeddedChannel(new RequestRouter(routes, Authenticator.development()));
+    private final EmbeddedChannel channel = new EmbeddedChannel(new RequestRouter(routes, Authenticator.development(), false));
 
     @Test
     void answersAWrongMethodWith405NamingTheAllowedOne() {
@@ -89,9 +89,14 @@ class RequestRouterTest {
         return request(method, uri, "");
     }
 
+    /** A request with {@code body} as JSON (when not empty). */
     static DefaultFullHttpRequest request(HttpMethod method, String uri, String body) {
-        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
+        DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        if (!body.isEmpty()) {
+            request.headers().set("Content-Type", "application/json");
+        }
+        return request;
     }
 
     static String body(FullHttpResponse response) {

@@ -21,7 +21,7 @@ class StreamUpgradeHandlerTest {
     private final ManualScheduler scheduler = new ManualScheduler();
     private final Hub hub = Hub.builder().scheduler(scheduler).clock(scheduler.clock()).build();
     private final EmbeddedChannel channel = new EmbeddedChannel(new ServerInitializer(hub, Authenticator.development(),
-            Map.of(), Map.of(), 1024, null, Duration.ZERO, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE)));
+            Map.of(), Map.of(), 1024, null, null, Duration.ZERO, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE)));
 
     @AfterEach
     void closeHub() {
@@ -30,7 +30,7 @@ class StreamUpgradeHandlerTest {
 
     @Test
     void streamUpgradeLeavesOnlyTheStreamHandlerInThePipeline() {
-        channel.writeInbound(ascii("GET /api/sse/stream?user=a&channels=jobs HTTP/1.1\r\nHost: x\r\n\r\n"));
+        channel.writeInbound(ascii("GET /api/sse/stream?user=a&channels=jobs HTTP/1.1\r\nHost: localhost:8080\r\n\r\n"));
 
         channel.runPendingTasks(); // the hub's opening frames, queued on the event loop
 
@@ -48,7 +48,7 @@ class StreamUpgradeHandlerTest {
     @Test
     void refusedStreamAnswersJsonAndKeepsTheHttpPipeline() {
         int handlers = channel.pipeline().names().size();
-        channel.writeInbound(ascii("GET /api/sse/stream?user=a&format=xml HTTP/1.1\r\nHost: x\r\n\r\n"));
+        channel.writeInbound(ascii("GET /api/sse/stream?user=a&format=xml HTTP/1.1\r\nHost: localhost:8080\r\n\r\n"));
 
         assertThat(readOutbound()).startsWith("HTTP/1.1 400 Bad Request\r\n").contains("expected: plain or envelope");
         assertThat(channel.pipeline().names()).hasSize(handlers);

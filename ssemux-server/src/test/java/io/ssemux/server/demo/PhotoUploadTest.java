@@ -196,7 +196,7 @@ class PhotoUploadTest {
         try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /api/projects/../../etc/photos HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+            out.write(("POST /api/projects/../../etc/photos HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                     + "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 6\r\n\r\n--b--\n")
                     .getBytes(StandardCharsets.US_ASCII));
 
