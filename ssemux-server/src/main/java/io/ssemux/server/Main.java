@@ -5,7 +5,10 @@ import io.ssemux.core.HubConfig;
 import io.ssemux.netty.SsemuxServer;
 import io.ssemux.server.demo.DemoSettings;
 import io.ssemux.server.demo.PhotoDemo;
+import io.ssemux.core.spi.Authenticator;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,6 +100,54 @@ public final class Main implements Callable<Integer> {
             description = "Netty I/O threads; 0 means one per core. Env SSEMUX_IO_THREADS.")
     int ioThreads;
 
+    @Option(names = "--jwt-secret-file", defaultValue = "${env:SSEMUX_JWT_SECRET_FILE}",
+            description = "Authenticate with JWTs signed by the HMAC secret in this file (HS256/384/512, at least 32 bytes). Env SSEMUX_JWT_SECRET_FILE.")
+    Path jwtSecretFile;
+
+    @Option(names = "--jwt-public-key", defaultValue = "${env:SSEMUX_JWT_PUBLIC_KEY}",
+            description = "Authenticate with JWTs signed by the key of this PEM public key file (RSA or EC). Env SSEMUX_JWT_PUBLIC_KEY.")
+    Path jwtPublicKey;
+
+    @Option(names = "--jwks-url", defaultValue = "${env:SSEMUX_JWKS_URL}",
+            description = "Authenticate with JWTs signed by a key of the JSON Web Key Set at this URL (cached, fetched again on rotation). Env SSEMUX_JWKS_URL.")
+    java.net.URI jwksUrl;
+
+    @Option(names = "--jwks-file", defaultValue = "${env:SSEMUX_JWKS_FILE}",
+            description = "Authenticate with JWTs signed by a key of the JSON Web Key Set in this file. Env SSEMUX_JWKS_FILE.")
+    Path jwksFile;
+
+    @Option(names = "--jwt-issuer", defaultValue = "${env:SSEMUX_JWT_ISSUER}",
+            description = "The 'iss' every token must have. Env SSEMUX_JWT_ISSUER.")
+    String jwtIssuer;
+
+    @Option(names = "--jwt-audience", defaultValue = "${env:SSEMUX_JWT_AUDIENCE}",
+            description = "An 'aud' every token must have. Env SSEMUX_JWT_AUDIENCE.")
+    String jwtAudience;
+
+    @Option(names = "--jwt-cookie", defaultValue = "${env:SSEMUX_JWT_COOKIE}",
+            description = "A cookie that may carry the token (besides Authorization: Bearer and ?token=). Env SSEMUX_JWT_COOKIE.")
+    String jwtCookie;
+
+    @Option(names = "--api-key-file", defaultValue = "${env:SSEMUX_API_KEY_FILE}",
+            description = "API keys for publishers: one '<key> <pattern>[,<pattern>...]' per line, sent as Authorization: Bearer <key>. Env SSEMUX_API_KEY_FILE.")
+    Path apiKeyFile;
+
+    @Option(names = "--tls-cert", defaultValue = "${env:SSEMUX_TLS_CERT}",
+            description = "Serve HTTPS with this PEM certificate chain (with --tls-key). Env SSEMUX_TLS_CERT.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:SSEMUX_TLS_KEY}",
+            description = "The PEM private key (PKCS#8) of --tls-cert. Env SSEMUX_TLS_KEY.")
+    Path tlsKey;
+
+    @Option(names = "--token-refresh-lead-seconds", defaultValue = "${env:SSEMUX_TOKEN_REFRESH_LEAD_SECONDS:-60}",
+            description = "A stream hears 'token_expiring' this long before its token expires. Env SSEMUX_TOKEN_REFRESH_LEAD_SECONDS.")
+    long tokenRefreshLeadSeconds;
+
+    @Option(names = "--insecure-trust-anyone-on-network", defaultValue = "${env:SSEMUX_INSECURE_TRUST_ANYONE_ON_NETWORK:-false}",
+            description = "TRIALS ONLY: without an authenticator, listen on a non-loopback --host anyway; anyone who reaches it can read and publish as any user. Env SSEMUX_INSECURE_TRUST_ANYONE_ON_NETWORK.")
+    boolean insecureTrustAnyoneOnNetwork;
+
     @Spec
     CommandSpec spec;
 
@@ -109,18 +160,34 @@ public final class Main implements Callable<Integer> {
         HubConfig config;
         SsemuxServer.Builder builder;
         Hub hub;
+        SecuritySettings security = new SecuritySettings(jwtSecretFile, jwtPublicKey, jwksUrl, jwksFile, jwtIssuer,
+                jwtAudience, jwtCookie, apiKeyFile);
         try {
+            Authenticator authenticator = security.authenticator();
+            if (authenticator.trustsAnyone() && !insecureTrustAnyoneOnNetwork && !isLoopback(host)) {
+                throw new IllegalArgumentException("--host " + host + " without an authenticator: anyone could claim any user."
+                        + " Set --jwt-secret-file, --jwt-public-key, --jwks-url or --jwks-file (see docs/SECURITY.md),"
+                        + " or listen on 127.0.0.1; --insecure-trust-anyone-on-network allows it for a trial");
+            }
             config = new HubConfig(maxConnectionsPerUser, maxConnections, maxChannels,
                     Duration.ofMillis(Math.round(heartbeatSeconds * 1000)), Duration.ofMillis(retryMillis), historyEvents,
-                    Duration.ofSeconds(historySeconds), HubConfig.defaults().tokenRefreshLead());
+                    Duration.ofSeconds(historySeconds), Duration.ofSeconds(tokenRefreshLeadSeconds));
             hub = Hub.builder().config(config).listener(new ConnectionLog()).build();
             builder = SsemuxServer.builder(hub).host(host).port(port)
                     .maxBodyBytes(maxBodyBytes).outboundLimitBytes(outboundLimitBytes)
                     .allowedOrigins(corsOrigins == null ? List.of() : corsOrigins)
                     .flushWindow(Duration.ofMillis(flushWindowMillis))
-                    .acceptBacklog(acceptBacklog);
+                    .acceptBacklog(acceptBacklog)
+                    .authenticator(authenticator)
+                    .trustAnyoneOnNetwork(insecureTrustAnyoneOnNetwork);
             if (ioThreads > 0) {
                 builder.ioThreads(ioThreads);
+            }
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key: one without the other (expected: both)");
+            }
+            if (tlsCert != null) {
+                builder.tls(tlsCert, tlsKey);
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid setting: " + e.getMessage());
@@ -150,8 +217,10 @@ public final class Main implements Callable<Integer> {
         if (photoDemo != null) {
             log.info("photo-jobs demo at http://{}:{}/ (data in {})", host, server.port(), photoDemo.dataDir());
         }
-        log.warn("Users come from the development authenticator (?user= or X-User-Id, else the client address): "
-                + "any client can claim any user. Not for production.");
+        if (!security.authenticates()) {
+            log.warn("Users come from the development authenticator (?user= or X-User-Id, else the client address): "
+                    + "any client can claim any user, so only this machine is served. Not for production: see docs/SECURITY.md.");
+        }
 
         CountDownLatch stopped = new CountDownLatch(1);
         PhotoDemo runningDemo = photoDemo;
@@ -164,6 +233,14 @@ public final class Main implements Callable<Integer> {
         }, "ssemux-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static void closeDemo(PhotoDemo demo) {

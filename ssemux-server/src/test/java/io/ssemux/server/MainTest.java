@@ -138,7 +138,7 @@ class MainTest {
         return socket;
     }
 
-    private static String readUntil(InputStream in, String marker) throws Exception {
+    static String readUntil(InputStream in, String marker) throws Exception {
         StringBuilder sb = new StringBuilder();
         while (sb.indexOf(marker) < 0) {
             int b = in.read();
