@@ -311,7 +311,7 @@ public final class LoadCommand implements Callable<Integer> {
 
     private static double loadAverage() {
         try {
-            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ", -1)[0]);
         } catch (IOException | RuntimeException e) {
             return -1;
         }

@@ -43,9 +43,9 @@ final class ProcessStats {
     }
 
     private static long rssKb(long pid) {
-        for (String line : read(pid, "status").split("\n")) {
+        for (String line : read(pid, "status").split("\n", -1)) {
             if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+                return Long.parseLong(line.substring(6).trim().split("\\s+", -1)[0]);
             }
         }
         return 0;
@@ -55,7 +55,7 @@ final class ProcessStats {
     private static long[] cpuTicks(long pid) {
         String stat = read(pid, "stat");
         // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ", -1);
         return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])}; // utime, stime: fields 14 and 15 of stat
     }
 

@@ -39,7 +39,7 @@ public final class SseClientBuilder extends ClientBuilderBase<SseClientBuilder> 
     SseClientBuilder(URI base) {
         Objects.requireNonNull(base, "base");
         String scheme = base.getScheme();
-        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme) || base.getHost() == null
+        if ((!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) || base.getHost() == null
                 || base.getRawQuery() != null || base.getRawFragment() != null) {
             throw new IllegalArgumentException("base: '" + base + "' (expected: an http or https URI without query, such as http://localhost:8080)");
         }

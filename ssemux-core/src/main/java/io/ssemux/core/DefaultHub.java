@@ -421,7 +421,7 @@ final class DefaultHub implements Hub {
      * tick. Runs on the scheduler's thread.
      */
     private void tick() {
-        Map<Executor, List<ConnectionState>> byExecutor = new IdentityHashMap<>();
+        IdentityHashMap<Executor, List<ConnectionState>> byExecutor = new IdentityHashMap<>();
         for (ConnectionState connection : byId.values()) {
             byExecutor.computeIfAbsent(connection.executor(), e -> new ArrayList<>()).add(connection);
         }

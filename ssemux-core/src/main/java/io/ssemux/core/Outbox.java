@@ -24,6 +24,7 @@ final class Outbox implements Runnable {
      * One published event and the subscribers it goes to on this executor (an array never changed);
      * when {@code readableBy} is not null, only those of them that may read that channel.
      */
+    @SuppressWarnings("ArrayRecordComponent") // a shared snapshot, never compared or hashed
     private record Delivery(EncodedEvent event, ConnectionState[] members, String readableBy) {}
 
     private final DefaultHub hub;

@@ -12,6 +12,7 @@ import java.util.Arrays;
  */
 final class Subscribers {
     /** The connections of one executor. */
+    @SuppressWarnings("ArrayRecordComponent") // copy-on-write snapshot, never compared or hashed
     record Group(Outbox outbox, ConnectionState[] members) {}
 
     private static final Group[] NO_GROUPS = new Group[0];

@@ -53,7 +53,7 @@ final class RecordingSink implements SseSink {
     List<String> types() {
         List<String> types = new ArrayList<>();
         for (Frame frame : sent) {
-            for (String line : frame.toString().split("\n")) {
+            for (String line : frame.toString().split("\n", -1)) {
                 if (line.startsWith("event: ")) {
                     types.add(line.substring(7));
                 }

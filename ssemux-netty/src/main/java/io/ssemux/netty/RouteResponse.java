@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param body        the body's bytes
  * @param headers     more headers (for example {@code Retry-After} or {@code Cache-Control})
  */
+@SuppressWarnings("ArrayRecordComponent") // the body is handed to Netty without a copy; never compared or hashed
 public record RouteResponse(int status, String contentType, byte[] body, Map<String, String> headers) {
     public RouteResponse {
         if (status < 100 || status > 599) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** One test vector of {@code sse-vectors/vectors.txt}; the format is described in that file. */
+@SuppressWarnings("ArrayRecordComponent") // a test vector read from a file, never compared or hashed
 record SseVector(String name, byte[] input, List<String> expectedCalls, String expectedLastEventId) {
 
     static List<SseVector> load(String resource) {

@@ -25,7 +25,6 @@ public final class ManualScheduler implements Scheduler {
         final long due;
         final long order;
         final Runnable action;
-        boolean cancelled; // guarded by ManualScheduler.this
 
         Task(long due, long order, Runnable action) {
             this.due = due;
@@ -42,7 +41,6 @@ public final class ManualScheduler implements Scheduler {
         @Override
         public void cancel() {
             synchronized (ManualScheduler.this) {
-                cancelled = true;
                 tasks.remove(this);
             }
         }

@@ -9,6 +9,7 @@ enum ImageFormat {
     JPEG("jpg", new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff});
 
     private final String extension;
+    @SuppressWarnings("ImmutableEnumChecker") // private, set once here and only read by sniff()
     private final byte[] signature;
 
     ImageFormat(String extension, byte[] signature) {

@@ -34,6 +34,7 @@ final class MultipartForm {
      * @param contentType the part's declared {@code Content-Type} (untrusted), {@code text/plain} when none
      * @param content     the bytes
      */
+    @SuppressWarnings("ArrayRecordComponent") // the body's bytes without a copy; never compared or hashed
     record Part(String name, String filename, String contentType, byte[] content) {}
 
     private final List<Part> parts;

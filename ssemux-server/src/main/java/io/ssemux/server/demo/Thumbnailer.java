@@ -31,6 +31,7 @@ final class Thumbnailer {
      * @param sourceWidth  the image's width in pixels
      * @param sourceHeight the image's height in pixels
      */
+    @SuppressWarnings("ArrayRecordComponent") // written to a file once; never compared or hashed
     record Thumbnail(byte[] png, int width, int height, int sourceWidth, int sourceHeight) {}
 
     private final int box;

@@ -60,7 +60,7 @@ class MultipartFormTest {
 
     @Test
     void readsUtf8FileNames() {
-        byte[] body = ("--XyZ\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"été.jpg\"\r\n\r\nx\r\n--XyZ--")
+        byte[] body = "--XyZ\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"été.jpg\"\r\n\r\nx\r\n--XyZ--"
                 .getBytes(StandardCharsets.UTF_8);
 
         assertThat(MultipartForm.parse(TYPE, body).parts("photo").get(0).filename()).isEqualTo("été.jpg");

@@ -66,7 +66,7 @@ class ThumbnailerTest {
     void sniffsPngAndJpegFromTheirFirstBytesOnly() {
         assertThat(ImageFormat.sniff(Images.png(2, 2))).contains(ImageFormat.PNG);
         assertThat(ImageFormat.sniff(Images.image("jpg", 2, 2))).contains(ImageFormat.JPEG);
-        assertThat(ImageFormat.sniff("hello".getBytes())).isEmpty();
+        assertThat(ImageFormat.sniff("hello".getBytes(StandardCharsets.US_ASCII))).isEmpty();
         assertThat(ImageFormat.sniff(new byte[] {(byte) 0x89, 'P'})).isEmpty();
     }
 }
