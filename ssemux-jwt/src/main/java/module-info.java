@@ -2,7 +2,7 @@
 module io.ssemux.jwt {
     requires transitive io.ssemux.core;
     requires com.nimbusds.jose.jwt;
-    requires java.net.http;
+    requires transitive java.net.http;
 
     exports io.ssemux.jwt;
 }

@@ -78,8 +78,15 @@ final class ClientCounters {
     /** A report with the latencies recorded since the previous one, and the connect times when {@code last}. */
     Report report(boolean last) {
         Histogram interval = latency.getIntervalHistogram();
-        return new Report(connected.get(), failed.get(), closed.get(), received.sum(), measured.sum(), gaps.sum(),
-                duplicates.sum(), Histograms.encode(interval),
+        return new Report(
+                connected.get(),
+                failed.get(),
+                closed.get(),
+                received.sum(),
+                measured.sum(),
+                gaps.sum(),
+                duplicates.sum(),
+                Histograms.encode(interval),
                 last ? Histograms.encode(connectTimes.getIntervalHistogram()) : null);
     }
 }

@@ -17,7 +17,9 @@ final class ClientTransport {
     private ClientTransport() {}
 
     static EventLoopGroup newGroup(int threads, String name) {
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true),
+        return new MultiThreadIoEventLoopGroup(
+                threads,
+                new DefaultThreadFactory(name, true),
                 Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 

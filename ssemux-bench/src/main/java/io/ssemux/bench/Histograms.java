@@ -25,7 +25,8 @@ final class Histograms {
 
     static Histogram decode(String text) {
         try {
-            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(text)), 0);
+            return Histogram.decodeFromCompressedByteBuffer(
+                    ByteBuffer.wrap(Base64.getDecoder().decode(text)), 0);
         } catch (DataFormatException e) {
             throw new IllegalArgumentException("histogram: not a compressed HdrHistogram", e);
         }

@@ -25,7 +25,11 @@ import picocli.CommandLine.Option;
  *
  * <p>Every phase is bounded in time, and the run sends to loopback addresses only.
  */
-@Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
+@Command(
+        name = "load",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        showDefaultValues = true,
         description = "Opens SSE streams to a server on this machine, publishes numbered events and measures "
                 + "delivery, loss, latency and the server's memory and CPU.")
 public final class LoadCommand implements Callable<Integer> {
@@ -39,7 +43,10 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "Server port.")
     int port;
 
-    @Option(names = {"-c", "--connections"}, defaultValue = "1000", description = "Streams to open.")
+    @Option(
+            names = {"-c", "--connections"},
+            defaultValue = "1000",
+            description = "Streams to open.")
     int connections;
 
     @Option(names = "--ramp", defaultValue = "2000", description = "New streams a second, at most.")
@@ -48,12 +55,17 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--max-pending", defaultValue = "256", description = "Connects in flight per process, at most.")
     int maxPending;
 
-    @Option(names = "--source-addresses", defaultValue = "4",
+    @Option(
+            names = "--source-addresses",
+            defaultValue = "4",
             description = "Source addresses 127.0.0.1 … 127.0.0.K, in turn (about 28k streams each).")
     int sourceAddresses;
 
-    @Option(names = "--processes", defaultValue = "1",
-            description = "Processes holding the streams (one process may have about 20k open files); >1 starts workers.")
+    @Option(
+            names = "--processes",
+            defaultValue = "1",
+            description =
+                    "Processes holding the streams (one process may have about 20k open files); >1 starts workers.")
     int processes;
 
     @Option(names = "--threads", defaultValue = "1", description = "I/O threads per process holding streams.")
@@ -68,16 +80,25 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--duration-seconds", defaultValue = "10", description = "The measured phase.")
     double durationSeconds;
 
-    @Option(names = "--idle-seconds", defaultValue = "3", description = "Pause with every stream open before the memory reading.")
+    @Option(
+            names = "--idle-seconds",
+            defaultValue = "3",
+            description = "Pause with every stream open before the memory reading.")
     double idleSeconds;
 
-    @Option(names = "--drain-seconds", defaultValue = "10", description = "Longest wait for the last events after publishing.")
+    @Option(
+            names = "--drain-seconds",
+            defaultValue = "10",
+            description = "Longest wait for the last events after publishing.")
     double drainSeconds;
 
     @Option(names = "--connect-seconds", defaultValue = "180", description = "Longest wait for every stream to open.")
     double connectSeconds;
 
-    @Option(names = "--settle-seconds", defaultValue = "2", description = "Pause after closing the streams before the last memory reading.")
+    @Option(
+            names = "--settle-seconds",
+            defaultValue = "2",
+            description = "Pause after closing the streams before the last memory reading.")
     double settleSeconds;
 
     @Option(names = "--payload-bytes", defaultValue = "128", description = "Size of each event's data.")
@@ -89,14 +110,21 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--max-in-flight", defaultValue = "256", description = "Pipelined publish requests, at most.")
     int maxInFlight;
 
-    @Option(names = "--server-pid", split = ",", description = "Pids of the server's processes, for RSS and CPU (summed).")
+    @Option(
+            names = "--server-pid",
+            split = ",",
+            description = "Pids of the server's processes, for RSS and CPU (summed).")
     List<Long> serverPids = new ArrayList<>();
 
-    @Option(names = "--worker-jvm-options", defaultValue = "-XX:+UseSerialGC -Xms64m -Xmx512m -XX:+AlwaysPreTouch",
+    @Option(
+            names = "--worker-jvm-options",
+            defaultValue = "-XX:+UseSerialGC -Xms64m -Xmx512m -XX:+AlwaysPreTouch",
             description = "JVM options of worker processes.")
     String workerJvmOptions;
 
-    @Option(names = "--on-idle", description = "Shell command run after the idle memory reading (e.g. a heap histogram).")
+    @Option(
+            names = "--on-idle",
+            description = "Shell command run after the idle memory reading (e.g. a heap histogram).")
     String onIdle;
 
     @Option(names = "--on-end", description = "Shell command run after the streams are closed.")
@@ -123,7 +151,10 @@ public final class LoadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LoadResult result = run();
-        String json = WorkerCommand.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result);
+        String json = WorkerCommand.JSON
+                .copy()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(result);
         System.out.println(json);
         System.out.println(LoadResult.markdownHeader());
         System.out.println(result.markdownRow());
@@ -137,7 +168,9 @@ public final class LoadCommand implements Callable<Integer> {
     LoadResult run() throws Exception {
         check(connections >= 1, "connections: " + connections + " (expected: >= 1)");
         check(processes >= 1 && processes <= 16, "processes: " + processes + " (expected: 1-16)");
-        check(sourceAddresses >= 1 && sourceAddresses <= 254, "source-addresses: " + sourceAddresses + " (expected: 1-254)");
+        check(
+                sourceAddresses >= 1 && sourceAddresses <= 254,
+                "source-addresses: " + sourceAddresses + " (expected: 1-254)");
         check(rate > 0, "rate: " + rate + " (expected: > 0)");
         check(payloadBytes >= 48, "payload-bytes: " + payloadBytes + " (expected: >= 48)");
         Loopback.check(host);
@@ -145,8 +178,17 @@ public final class LoadCommand implements Callable<Integer> {
         double loadBefore = loadAverage();
         ProcessStats.Sample baseline = server.sample();
         runStart = System.nanoTime();
-        log.printf(Locale.ROOT, "%s: %d streams to %s at %s:%d over %d process(es), %d source address(es); load %.2f%n",
-                label, connections, target, host, port, processes, sourceAddresses, loadBefore);
+        log.printf(
+                Locale.ROOT,
+                "%s: %d streams to %s at %s:%d over %d process(es), %d source address(es); load %.2f%n",
+                label,
+                connections,
+                target,
+                host,
+                port,
+                processes,
+                sourceAddresses,
+                loadBefore);
 
         EventLoopGroup publisherGroup = ClientTransport.newGroup(1, "bench-publisher");
         try {
@@ -155,7 +197,9 @@ public final class LoadCommand implements Callable<Integer> {
             boolean allOpen = waitFor(connectSeconds, () -> total.connected() + total.failed() >= connections, server);
             double connectTime = (System.nanoTime() - connectStart) / 1e9;
             if (!allOpen) {
-                log.printf("%d of %d streams open after %.0f s: going on with those%n", total.connected(), connections, connectSeconds);
+                log.printf(
+                        "%d of %d streams open after %.0f s: going on with those%n",
+                        total.connected(), connections, connectSeconds);
             }
             waitFor(idleSeconds, () -> false, server);
             ProcessStats.Sample idle = server.sample();
@@ -168,8 +212,12 @@ public final class LoadCommand implements Callable<Integer> {
                 long measureStartNanos = System.nanoTime();
                 Publisher.Phase measured = phase(publisher, durationSeconds, false, server);
                 // Every accepted event should reach every open stream.
-                waitFor(drainSeconds, () -> publisher.accepted() + publisher.errors() >= warm.sent() + measured.sent()
-                        && total.received() - total.duplicates() >= (long) (total.connected() - total.closed()) * publisher.accepted(), server);
+                waitFor(
+                        drainSeconds,
+                        () -> publisher.accepted() + publisher.errors() >= warm.sent() + measured.sent()
+                                && total.received() - total.duplicates()
+                                        >= (long) (total.connected() - total.closed()) * publisher.accepted(),
+                        server);
                 ProcessStats.Sample measureEnd = server.sample();
                 double wall = (System.nanoTime() - measureStartNanos) / 1e9;
                 double loadAfter = loadAverage();
@@ -179,8 +227,21 @@ public final class LoadCommand implements Callable<Integer> {
                 waitFor(settleSeconds, () -> false, server);
                 ProcessStats.Sample afterClose = server.sample();
                 runHook(onEnd);
-                return result(last, publisher, warm, measured, connectTime, baseline, idle, measureStart, measureEnd, wall,
-                        afterRun, afterClose, loadBefore, loadAfter);
+                return result(
+                        last,
+                        publisher,
+                        warm,
+                        measured,
+                        connectTime,
+                        baseline,
+                        idle,
+                        measureStart,
+                        measureEnd,
+                        wall,
+                        afterRun,
+                        afterClose,
+                        loadBefore,
+                        loadAfter);
             } finally {
                 publisher.close();
             }
@@ -196,19 +257,33 @@ public final class LoadCommand implements Callable<Integer> {
         int per = connections / processes;
         int extra = connections % processes;
         int first = 0;
-        List<String> jvm = workerJvmOptions.isBlank() ? List.of() : List.of(workerJvmOptions.trim().split("\\s+"));
-        int lifetime = (int) Math.ceil(connectSeconds + idleSeconds + warmupSeconds + durationSeconds + drainSeconds) + 120;
+        List<String> jvm = workerJvmOptions.isBlank()
+                ? List.of()
+                : List.of(workerJvmOptions.trim().split("\\s+"));
+        int lifetime =
+                (int) Math.ceil(connectSeconds + idleSeconds + warmupSeconds + durationSeconds + drainSeconds) + 120;
         for (int i = 0; i < processes; i++) {
             int count = per + (i < extra ? 1 : 0);
-            ShareSpec spec = new ShareSpec(target, host, port, channel, first, count,
-                    Math.max(1, ramp / processes), maxPending, sourceAddresses, threads, lifetime);
+            ShareSpec spec = new ShareSpec(
+                    target,
+                    host,
+                    port,
+                    channel,
+                    first,
+                    count,
+                    Math.max(1, ramp / processes),
+                    maxPending,
+                    sourceAddresses,
+                    threads,
+                    lifetime);
             shares.add(processes == 1 ? new LocalShare(spec) : new WorkerProcess(spec, jvm));
             first += count;
         }
         total = Report.EMPTY;
     }
 
-    private Publisher.Phase phase(Publisher publisher, double seconds, boolean warmup, ProcessStats server) throws Exception {
+    private Publisher.Phase phase(Publisher publisher, double seconds, boolean warmup, ProcessStats server)
+            throws Exception {
         if (seconds <= 0) {
             return new Publisher.Phase(0, 0);
         }
@@ -253,9 +328,20 @@ public final class LoadCommand implements Callable<Integer> {
         if (now - lastProgress >= 1_000_000_000L) {
             double rateNow = lastProgress == 0 ? 0 : (received - lastReceived) / ((now - lastProgress) / 1e9);
             ProcessStats.Sample s = server.sample();
-            log.printf(Locale.ROOT, "[%6.1fs] streams %,d/%,d failed %d closed %d | %,.0f ev/s | p99 %.1f ms | gaps %d dup %d | server rss %,d MB cpu %.1f s%n",
-                    (now - runStart) / 1e9, connected, connections, sum.failed(), sum.closed(), rateNow,
-                    Histograms.millis(latency, 99), sum.gaps(), sum.duplicates(), s.rssBytes() >> 20, s.cpuSeconds());
+            log.printf(
+                    Locale.ROOT,
+                    "[%6.1fs] streams %,d/%,d failed %d closed %d | %,.0f ev/s | p99 %.1f ms | gaps %d dup %d | server rss %,d MB cpu %.1f s%n",
+                    (now - runStart) / 1e9,
+                    connected,
+                    connections,
+                    sum.failed(),
+                    sum.closed(),
+                    rateNow,
+                    Histograms.millis(latency, 99),
+                    sum.gaps(),
+                    sum.duplicates(),
+                    s.rssBytes() >> 20,
+                    s.cpuSeconds());
             lastProgress = now;
             lastReceived = received;
         }
@@ -274,10 +360,21 @@ public final class LoadCommand implements Callable<Integer> {
         return sum.withConnectTimes(Histograms.encode(connectTimes));
     }
 
-    private LoadResult result(Report r, Publisher publisher, Publisher.Phase warm, Publisher.Phase measured,
-                              double connectTime, ProcessStats.Sample baseline, ProcessStats.Sample idle,
-                              ProcessStats.Sample measureStart, ProcessStats.Sample measureEnd, double wall,
-                              ProcessStats.Sample afterRun, ProcessStats.Sample afterClose, double loadBefore, double loadAfter) {
+    private LoadResult result(
+            Report r,
+            Publisher publisher,
+            Publisher.Phase warm,
+            Publisher.Phase measured,
+            double connectTime,
+            ProcessStats.Sample baseline,
+            ProcessStats.Sample idle,
+            ProcessStats.Sample measureStart,
+            ProcessStats.Sample measureEnd,
+            double wall,
+            ProcessStats.Sample afterRun,
+            ProcessStats.Sample afterClose,
+            double loadBefore,
+            double loadAfter) {
         long published = publisher.accepted();
         long expected = (long) r.connected() * published;
         long delivered = r.received() - r.duplicates();
@@ -286,16 +383,43 @@ public final class LoadCommand implements Callable<Integer> {
         if (publisher.firstError() != null) {
             log.println("first publish error: " + publisher.firstError());
         }
-        return new LoadResult(label, target.name(), connections, r.connected(), r.failed(), r.closed(), rate,
-                durationSeconds, published, publisher.errors(), warm.behind() + measured.behind(), expected, delivered,
-                expected - delivered, r.gaps(), r.duplicates(), r.measured(), round(connectTime),
-                Histograms.millis(connect, 50), Histograms.millis(connect, 99),
-                Histograms.millis(latency, 50), Histograms.millis(latency, 90), Histograms.millis(latency, 99),
-                Histograms.millis(latency, 99.9), latency.getTotalCount() == 0 ? 0 : latency.getMaxValue() / 1000.0,
-                round(cpu), round(measureEnd.systemSeconds() - measureStart.systemSeconds()), cpu > 0 ? Math.round(r.measured() / cpu) : 0, round(100 * cpu / wall),
-                baseline.rssBytes(), idle.rssBytes(),
+        return new LoadResult(
+                label,
+                target.name(),
+                connections,
+                r.connected(),
+                r.failed(),
+                r.closed(),
+                rate,
+                durationSeconds,
+                published,
+                publisher.errors(),
+                warm.behind() + measured.behind(),
+                expected,
+                delivered,
+                expected - delivered,
+                r.gaps(),
+                r.duplicates(),
+                r.measured(),
+                round(connectTime),
+                Histograms.millis(connect, 50),
+                Histograms.millis(connect, 99),
+                Histograms.millis(latency, 50),
+                Histograms.millis(latency, 90),
+                Histograms.millis(latency, 99),
+                Histograms.millis(latency, 99.9),
+                latency.getTotalCount() == 0 ? 0 : latency.getMaxValue() / 1000.0,
+                round(cpu),
+                round(measureEnd.systemSeconds() - measureStart.systemSeconds()),
+                cpu > 0 ? Math.round(r.measured() / cpu) : 0,
+                round(100 * cpu / wall),
+                baseline.rssBytes(),
+                idle.rssBytes(),
                 r.connected() == 0 ? 0 : (idle.rssBytes() - baseline.rssBytes()) / r.connected(),
-                afterRun.rssBytes(), afterClose.rssBytes(), loadBefore, loadAfter);
+                afterRun.rssBytes(),
+                afterClose.rssBytes(),
+                loadBefore,
+                loadAfter);
     }
 
     private void runHook(String command) throws IOException, InterruptedException {

@@ -43,14 +43,43 @@ import java.util.Locale;
  * @param loadBefore               1-minute load average before the run
  * @param loadAfter                1-minute load average after the measured phase
  */
-record LoadResult(String label, String target, int connections, int connected, int failed, int closedEarly,
-                  double rate, double durationSeconds, long published, long publishErrors, long publishBehind,
-                  long expected, long delivered, long lost, long gaps, long duplicates, long measuredDelivered,
-                  double connectSeconds, double connectP50, double connectP99,
-                  double latencyP50, double latencyP90, double latencyP99, double latencyP999, double latencyMax,
-                  double serverCpuSeconds, double serverSystemSeconds, double deliveriesPerCpuSecond, double serverCpuPercent,
-                  long rssBaseline, long rssIdle, long rssPerConnection, long rssAfterRun, long rssAfterClose,
-                  double loadBefore, double loadAfter) {
+record LoadResult(
+        String label,
+        String target,
+        int connections,
+        int connected,
+        int failed,
+        int closedEarly,
+        double rate,
+        double durationSeconds,
+        long published,
+        long publishErrors,
+        long publishBehind,
+        long expected,
+        long delivered,
+        long lost,
+        long gaps,
+        long duplicates,
+        long measuredDelivered,
+        double connectSeconds,
+        double connectP50,
+        double connectP99,
+        double latencyP50,
+        double latencyP90,
+        double latencyP99,
+        double latencyP999,
+        double latencyMax,
+        double serverCpuSeconds,
+        double serverSystemSeconds,
+        double deliveriesPerCpuSecond,
+        double serverCpuPercent,
+        long rssBaseline,
+        long rssIdle,
+        long rssPerConnection,
+        long rssAfterRun,
+        long rssAfterClose,
+        double loadBefore,
+        double loadAfter) {
 
     /** Whether every expected event arrived exactly once, on streams that all stayed open. */
     boolean clean() {
@@ -64,9 +93,24 @@ record LoadResult(String label, String target, int connections, int connected, i
     }
 
     String markdownRow() {
-        return String.format(Locale.ROOT, "| %s | %s | %,d | %,.0f | %,d / %,d | %d | %d | %.1f | %.1f | %.1f | %,.0f | %s | %.1f | %.2f |",
-                label, target.toLowerCase(Locale.ROOT), connected, rate, delivered, expected, lost, duplicates,
-                latencyP50, latencyP99, latencyP999, deliveriesPerCpuSecond, kb(rssPerConnection), connectP99, loadBefore);
+        return String.format(
+                Locale.ROOT,
+                "| %s | %s | %,d | %,.0f | %,d / %,d | %d | %d | %.1f | %.1f | %.1f | %,.0f | %s | %.1f | %.2f |",
+                label,
+                target.toLowerCase(Locale.ROOT),
+                connected,
+                rate,
+                delivered,
+                expected,
+                lost,
+                duplicates,
+                latencyP50,
+                latencyP99,
+                latencyP999,
+                deliveriesPerCpuSecond,
+                kb(rssPerConnection),
+                connectP99,
+                loadBefore);
     }
 
     private static String kb(long bytes) {

@@ -12,10 +12,12 @@ final class Loopback {
         try {
             address = InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("host: '" + host + "' unknown (expected: a loopback address, 127.0.0.0/8)", e);
+            throw new IllegalArgumentException(
+                    "host: '" + host + "' unknown (expected: a loopback address, 127.0.0.0/8)", e);
         }
         if (!address.isLoopbackAddress()) {
-            throw new IllegalArgumentException("host: '" + host + "' is not a loopback address (expected: 127.0.0.0/8)");
+            throw new IllegalArgumentException(
+                    "host: '" + host + "' is not a loopback address (expected: 127.0.0.0/8)");
         }
         return address;
     }

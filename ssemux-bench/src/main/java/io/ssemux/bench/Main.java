@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
  * the microbenchmarks (JMH's own options follow it), {@code worker} is a share of {@code load} in a
  * child process.
  */
-@Command(name = "ssemux-bench", mixinStandardHelpOptions = true, version = "ssemux-bench 0.1.0",
+@Command(
+        name = "ssemux-bench",
+        mixinStandardHelpOptions = true,
+        version = "ssemux-bench 0.1.0",
         description = "Load generator and microbenchmarks of ssemux (and of other SSE servers, for comparison).",
         subcommands = {LoadCommand.class, WorkerCommand.class})
 public final class Main {
@@ -19,6 +22,8 @@ public final class Main {
             org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args));
     }
 }

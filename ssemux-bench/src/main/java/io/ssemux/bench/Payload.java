@@ -11,8 +11,14 @@ final class Payload {
     private Payload() {}
 
     static String make(long seq, long micros, boolean warmup, int bytes) {
-        StringBuilder sb = new StringBuilder(Math.max(bytes, 64)).append("{\"seq\":").append(seq)
-                .append(",\"t\":").append(micros).append(",\"w\":").append(warmup ? 1 : 0).append(",\"p\":\"");
+        StringBuilder sb = new StringBuilder(Math.max(bytes, 64))
+                .append("{\"seq\":")
+                .append(seq)
+                .append(",\"t\":")
+                .append(micros)
+                .append(",\"w\":")
+                .append(warmup ? 1 : 0)
+                .append(",\"p\":\"");
         while (sb.length() < bytes - 2) {
             sb.append('x');
         }

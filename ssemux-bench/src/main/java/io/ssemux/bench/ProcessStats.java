@@ -56,14 +56,16 @@ final class ProcessStats {
         String stat = read(pid, "stat");
         // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ", -1);
-        return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])}; // utime, stime: fields 14 and 15 of stat
+        return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])
+        }; // utime, stime: fields 14 and 15 of stat
     }
 
     private static String read(long pid, String file) {
         try {
             return Files.readString(Path.of("/proc", Long.toString(pid), file));
         } catch (NoSuchFileException e) {
-            throw new IllegalStateException("server pid " + pid + ": no such process (expected: the pid of the server under test)", e);
+            throw new IllegalStateException(
+                    "server pid " + pid + ": no such process (expected: the pid of the server under test)", e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -36,8 +36,14 @@ final class Publisher implements AutoCloseable {
     private long seq;
     private int inFlight;
 
-    Publisher(EventLoopGroup group, Target target, String host, int port, String channelName, int payloadBytes,
-              int maxInFlight) {
+    Publisher(
+            EventLoopGroup group,
+            Target target,
+            String host,
+            int port,
+            String channelName,
+            int payloadBytes,
+            int maxInFlight) {
         this.target = target;
         this.hostHeader = host + ":" + port;
         this.channelName = channelName;
@@ -49,10 +55,13 @@ final class Publisher implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16), new Responses());
+                        ch.pipeline()
+                                .addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16), new Responses());
                     }
                 })
-                .connect(new InetSocketAddress(Loopback.check(host), port)).syncUninterruptibly().channel();
+                .connect(new InetSocketAddress(Loopback.check(host), port))
+                .syncUninterruptibly()
+                .channel();
     }
 
     /** The outcome of one phase. */
@@ -67,25 +76,32 @@ final class Publisher implements AutoCloseable {
             long total = (long) Math.floor(rate * seconds);
             long[] sent = {0};
             ScheduledFuture<?>[] tick = new ScheduledFuture<?>[1];
-            tick[0] = channel.eventLoop().scheduleAtFixedRate(() -> {
-                long now = System.nanoTime();
-                long due = Math.min(total, (long) Math.floor(rate * (now - start) / 1e9) + 1);
-                boolean wrote = false;
-                while (sent[0] < due && inFlight < maxInFlight && channel.isActive()) {
-                    String payload = Payload.make(seq++, System.nanoTime() / 1000, warmup, payloadBytes);
-                    channel.write(target.publish(hostHeader, channelName, payload), channel.voidPromise());
-                    inFlight++;
-                    sent[0]++;
-                    wrote = true;
-                }
-                if (wrote) {
-                    channel.flush();
-                }
-                if (now >= end || sent[0] == total || !channel.isActive()) {
-                    tick[0].cancel(false);
-                    done.complete(new Phase(sent[0], total - sent[0]));
-                }
-            }, 0, 1, TimeUnit.MILLISECONDS);
+            tick[0] = channel.eventLoop()
+                    .scheduleAtFixedRate(
+                            () -> {
+                                long now = System.nanoTime();
+                                long due = Math.min(total, (long) Math.floor(rate * (now - start) / 1e9) + 1);
+                                boolean wrote = false;
+                                while (sent[0] < due && inFlight < maxInFlight && channel.isActive()) {
+                                    String payload =
+                                            Payload.make(seq++, System.nanoTime() / 1000, warmup, payloadBytes);
+                                    channel.write(
+                                            target.publish(hostHeader, channelName, payload), channel.voidPromise());
+                                    inFlight++;
+                                    sent[0]++;
+                                    wrote = true;
+                                }
+                                if (wrote) {
+                                    channel.flush();
+                                }
+                                if (now >= end || sent[0] == total || !channel.isActive()) {
+                                    tick[0].cancel(false);
+                                    done.complete(new Phase(sent[0], total - sent[0]));
+                                }
+                            },
+                            0,
+                            1,
+                            TimeUnit.MILLISECONDS);
         });
         return done;
     }

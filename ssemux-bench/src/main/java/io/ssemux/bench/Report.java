@@ -13,17 +13,32 @@ package io.ssemux.bench;
  * @param latency      publish-to-receive microseconds of measured events since the previous report (encoded)
  * @param connectTimes connect-to-response microseconds (encoded); in the final report only
  */
-record Report(int connected, int failed, int closed, long received, long measured, long gaps, long duplicates,
-              String latency, String connectTimes) {
+record Report(
+        int connected,
+        int failed,
+        int closed,
+        long received,
+        long measured,
+        long gaps,
+        long duplicates,
+        String latency,
+        String connectTimes) {
 
     /** No stream, no event. */
     static final Report EMPTY = new Report(0, 0, 0, 0, 0, 0, 0, null, null);
 
     /** The counters of both shares added up; the histograms are left to the caller (null here). */
     Report plus(Report other) {
-        return new Report(connected + other.connected, failed + other.failed, closed + other.closed,
-                received + other.received, measured + other.measured, gaps + other.gaps,
-                duplicates + other.duplicates, null, null);
+        return new Report(
+                connected + other.connected,
+                failed + other.failed,
+                closed + other.closed,
+                received + other.received,
+                measured + other.measured,
+                gaps + other.gaps,
+                duplicates + other.duplicates,
+                null,
+                null);
     }
 
     /** The same counters with the connect-time histogram. */

@@ -15,5 +15,15 @@ package io.ssemux.bench;
  * @param threads         I/O threads
  * @param lifetimeSeconds the share stops by itself after this long, whatever happens
  */
-record ShareSpec(Target target, String host, int port, String channel, int first, int count, int rampPerSecond,
-                 int maxPending, int sourceAddresses, int threads, int lifetimeSeconds) {}
+record ShareSpec(
+        Target target,
+        String host,
+        int port,
+        String channel,
+        int first,
+        int count,
+        int rampPerSecond,
+        int maxPending,
+        int sourceAddresses,
+        int threads,
+        int lifetimeSeconds) {}

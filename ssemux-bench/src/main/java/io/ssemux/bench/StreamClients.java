@@ -72,12 +72,16 @@ final class StreamClients implements AutoCloseable {
         String uri = spec.target().streamUri(spec.channel(), number);
         long start = System.nanoTime();
         InetSocketAddress local = new InetSocketAddress(sourceAddress(number), 0);
-        ChannelFuture future = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel channel) {
-                channel.pipeline().addLast(new HttpClientCodec(), new StreamHandler(counters, hostHeader, uri, start));
-            }
-        }).connect(remote, local);
+        ChannelFuture future = bootstrap
+                .clone()
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline()
+                                .addLast(new HttpClientCodec(), new StreamHandler(counters, hostHeader, uri, start));
+                    }
+                })
+                .connect(remote, local);
         channels.add(future.channel());
         future.addListener(f -> {
             if (!f.isSuccess()) {

@@ -49,7 +49,9 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements SseLis
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
-        request.headers().set(HttpHeaderNames.HOST, host).set(HttpHeaderNames.ACCEPT, "text/event-stream")
+        request.headers()
+                .set(HttpHeaderNames.HOST, host)
+                .set(HttpHeaderNames.ACCEPT, "text/event-stream")
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
         ctx.writeAndFlush(request);
         ctx.fireChannelActive();

@@ -38,10 +38,13 @@ final class WorkerCommand implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        deadline.schedule(() -> {
-            System.err.println("worker: lifetime of " + share.lifetimeSeconds() + " s over, exiting");
-            Runtime.getRuntime().halt(3);
-        }, share.lifetimeSeconds(), TimeUnit.SECONDS);
+        deadline.schedule(
+                () -> {
+                    System.err.println("worker: lifetime of " + share.lifetimeSeconds() + " s over, exiting");
+                    Runtime.getRuntime().halt(3);
+                },
+                share.lifetimeSeconds(),
+                TimeUnit.SECONDS);
         StreamClients clients = new StreamClients(share).start();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try {

@@ -25,7 +25,9 @@ final class WorkerProcess implements Share {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "worker", "--spec"));
         try {
             command.add(WorkerCommand.JSON.writeValueAsString(spec));
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            process = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a worker process", e);
         }

@@ -22,8 +22,16 @@ class LoadSmokeTest {
 
     @BeforeEach
     void start() {
-        hub = Hub.builder().maxConnections(1000).heartbeat(Duration.ofSeconds(30)).build();
-        server = SsemuxServer.builder(hub).host("127.0.0.1").port(0).ioThreads(1).build().start();
+        hub = Hub.builder()
+                .maxConnections(1000)
+                .heartbeat(Duration.ofSeconds(30))
+                .build();
+        server = SsemuxServer.builder(hub)
+                .host("127.0.0.1")
+                .port(0)
+                .ioThreads(1)
+                .build()
+                .start();
     }
 
     @AfterEach
@@ -48,10 +56,34 @@ class LoadSmokeTest {
 
     private LoadResult run(String... extra) throws Exception {
         LoadCommand load = new LoadCommand();
-        String[] args = {"--port", Integer.toString(server.port()), "--connections", "200", "--source-addresses", "2",
-                "--rate", "200", "--warmup-seconds", "0.5", "--duration-seconds", "1.5", "--idle-seconds", "0", "--settle-seconds", "0",
-                "--drain-seconds", "5", "--connect-seconds", "20", "--worker-jvm-options", "-Xmx64m -XX:TieredStopAtLevel=1",
-                "--server-pid", Long.toString(ProcessHandle.current().pid()), "--label", "smoke"};
+        String[] args = {
+            "--port",
+            Integer.toString(server.port()),
+            "--connections",
+            "200",
+            "--source-addresses",
+            "2",
+            "--rate",
+            "200",
+            "--warmup-seconds",
+            "0.5",
+            "--duration-seconds",
+            "1.5",
+            "--idle-seconds",
+            "0",
+            "--settle-seconds",
+            "0",
+            "--drain-seconds",
+            "5",
+            "--connect-seconds",
+            "20",
+            "--worker-jvm-options",
+            "-Xmx64m -XX:TieredStopAtLevel=1",
+            "--server-pid",
+            Long.toString(ProcessHandle.current().pid()),
+            "--label",
+            "smoke"
+        };
         String[] all = new String[args.length + extra.length];
         System.arraycopy(args, 0, all, 0, args.length);
         System.arraycopy(extra, 0, all, args.length, extra.length);

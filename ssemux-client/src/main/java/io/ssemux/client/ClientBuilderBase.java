@@ -47,7 +47,8 @@ abstract class ClientBuilderBase<B extends ClientBuilderBase<B>> {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
         if (name.equalsIgnoreCase("Last-Event-ID")) {
-            throw new IllegalArgumentException("header: 'Last-Event-ID' (expected: another header; the client sends it itself)");
+            throw new IllegalArgumentException(
+                    "header: 'Last-Event-ID' (expected: another header; the client sends it itself)");
         }
         try {
             HttpRequest.newBuilder().header(name, value);

@@ -87,11 +87,11 @@ final class Connector {
     private volatile HttpClient http;
 
     private final Object lock = new Object();
-    private State state = State.CONNECTING;    // guarded by lock
-    private Attempt current;                    // guarded by lock
-    private Scheduler.Cancellable nextConnect;  // guarded by lock
-    private boolean over;                       // guarded by lock: no more connections
-    private boolean closing;                    // guarded by lock: close() was called
+    private State state = State.CONNECTING; // guarded by lock
+    private Attempt current; // guarded by lock
+    private Scheduler.Cancellable nextConnect; // guarded by lock
+    private boolean over; // guarded by lock: no more connections
+    private boolean closing; // guarded by lock: close() was called
 
     Connector(ClientBuilderBase<?> options, String name, Protocol protocol) {
         this.name = name;
@@ -202,8 +202,13 @@ final class Connector {
     }
 
     /** Acts on how {@code attempt} ended: what comes next. On the thread that saw the end. */
-    private void ended(Attempt attempt, End end, SseClientException error, Duration retryAfter, boolean healthy,
-                       Runnable lastWords) {
+    private void ended(
+            Attempt attempt,
+            End end,
+            SseClientException error,
+            Duration retryAfter,
+            boolean healthy,
+            Runnable lastWords) {
         if (healthy) {
             retries.reset();
         }
@@ -234,12 +239,15 @@ final class Connector {
                     Duration delay = retries.next(retryAfter);
                     try {
                         nextConnect = scheduler.schedule(delay, this::connect);
-                        LOG.log(Level.DEBUG, () -> "ssemux client " + name + ": reconnecting in " + delay.toMillis() + " ms");
+                        LOG.log(
+                                Level.DEBUG,
+                                () -> "ssemux client " + name + ": reconnecting in " + delay.toMillis() + " ms");
                         // After scheduling: whoever sees RECONNECTING sees the reconnection scheduled.
                         setState(State.RECONNECTING);
                     } catch (RejectedExecutionException e) {
                         over = true;
-                        report(new SseClientException(0, "cannot reconnect: the scheduler is closed; the client stops", e));
+                        report(new SseClientException(
+                                0, "cannot reconnect: the scheduler is closed; the client stops", e));
                         setState(State.FAILED);
                         stop = true;
                     }
@@ -290,7 +298,8 @@ final class Connector {
 
     private ThreadFactory threads(String role, boolean numbered) {
         AtomicInteger count = new AtomicInteger();
-        return task -> new ClientThread(this, task, name + "-" + role + (numbered ? "-" + count.incrementAndGet() : ""));
+        return task ->
+                new ClientThread(this, task, name + "-" + role + (numbered ? "-" + count.incrementAndGet() : ""));
     }
 
     /**
@@ -298,16 +307,16 @@ final class Connector {
      * thread that delivers them; it ends once ({@link #end}), from any thread.
      */
     final class Attempt implements SseExchange.Sink, SseListener {
-        private final DeadStreamWatchdog watchdog =
-                new DeadStreamWatchdog(scheduler, why -> end(End.RETRY, new SseClientException(0, why + ", reconnecting", null), null));
+        private final DeadStreamWatchdog watchdog = new DeadStreamWatchdog(
+                scheduler, why -> end(End.RETRY, new SseClientException(0, why + ", reconnecting", null), null));
         private volatile Consumer<SseMessage> reader = message -> {};
         private volatile boolean delivered;
         private volatile long openedAt;
         private volatile boolean open;
         private URI uri;
         private SseExchange exchange; // guarded by this
-        private boolean ended;        // guarded by this
-        private Runnable lastWords;   // guarded by this
+        private boolean ended; // guarded by this
+        private Runnable lastWords; // guarded by this
 
         private void start(HttpClient client) {
             HttpRequest request;
@@ -433,7 +442,7 @@ final class Connector {
                 e.cancel();
             }
             parser.detach(this);
-            boolean healthy = delivered || open && scheduler.nanoTime() - openedAt >= HEALTHY_AFTER.toNanos();
+            boolean healthy = delivered || (open && scheduler.nanoTime() - openedAt >= HEALTHY_AFTER.toNanos());
             protocol.ended(this);
             Connector.this.ended(this, end, error, retryAfter, healthy, words);
         }

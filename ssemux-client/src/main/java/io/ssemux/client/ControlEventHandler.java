@@ -53,11 +53,13 @@ final class ControlEventHandler {
                 // Only its bytes matter: they keep the stream from being taken for dead.
             }
             default -> {
-                ControlEvents.Envelope envelope = message.type().equals("message")
-                        ? ControlEvents.Envelope.parse(message.data()) : null;
+                ControlEvents.Envelope envelope =
+                        message.type().equals("message") ? ControlEvents.Envelope.parse(message.data()) : null;
                 if (envelope == null) {
-                    LOG.log(Level.WARNING, "ssemux client: event '" + message.type() + "' id '" + message.lastEventId()
-                            + "' is not an unnamed {\"channel\":…,\"type\":…,\"data\":…} envelope; skipped");
+                    LOG.log(
+                            Level.WARNING,
+                            "ssemux client: event '" + message.type() + "' id '" + message.lastEventId()
+                                    + "' is not an unnamed {\"channel\":…,\"type\":…,\"data\":…} envelope; skipped");
                     return;
                 }
                 listener.event(new Event(message.lastEventId(), envelope.channel(), envelope.type(), envelope.data()));

@@ -23,10 +23,10 @@ final class DeadStreamWatchdog {
     private volatile long lastByte;
 
     // Guarded by this.
-    private long limit;            // nanoseconds; 0 while not watching
-    private String rule;           // what is awaited, or why the limit is what it is
-    private boolean first;         // awaiting a first event, not watching bytes
-    private long since;            // when the wait for the first event started
+    private long limit; // nanoseconds; 0 while not watching
+    private String rule; // what is awaited, or why the limit is what it is
+    private boolean first; // awaiting a first event, not watching bytes
+    private long since; // when the wait for the first event started
     private long pausedAt = -1;
     private Scheduler.Cancellable check;
     private boolean stopped;
@@ -134,7 +134,8 @@ final class DeadStreamWatchdog {
                 return;
             }
             stopped = true;
-            why = first ? "no " + rule + " within " + seconds(limit)
+            why = first
+                    ? "no " + rule + " within " + seconds(limit)
                     : "no bytes for " + seconds(idle) + " (" + rule + "): the connection is dead";
         }
         onDead.accept(why);

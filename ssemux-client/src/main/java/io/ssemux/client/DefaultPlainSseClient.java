@@ -75,7 +75,9 @@ final class DefaultPlainSseClient implements PlainSseClient, Connector.Protocol 
     @Override
     public Consumer<SseMessage> opened(Connector.Attempt attempt) {
         if (idleTimeout != null) {
-            attempt.watchdog().expectBytesEvery(idleTimeout, "the idle timeout of " + DeadStreamWatchdog.seconds(idleTimeout.toNanos()));
+            attempt.watchdog()
+                    .expectBytesEvery(
+                            idleTimeout, "the idle timeout of " + DeadStreamWatchdog.seconds(idleTimeout.toNanos()));
         }
         attempt.open();
         return message -> {

@@ -42,10 +42,10 @@ final class DefaultSseClient implements SseClient, Connector.Protocol {
     private final Connector connector;
 
     private final Object lock = new Object();
-    private final SortedSet<String> wanted;                         // guarded by lock
-    private Connector.Attempt stream;                               // guarded by lock: the open stream
-    private String connectionId;                                    // guarded by lock: of the open stream
-    private Set<String> live = Set.of();                            // guarded by lock: the open stream's channels
+    private final SortedSet<String> wanted; // guarded by lock
+    private Connector.Attempt stream; // guarded by lock: the open stream
+    private String connectionId; // guarded by lock: of the open stream
+    private Set<String> live = Set.of(); // guarded by lock: the open stream's channels
     private CompletableFuture<?> changes = CompletableFuture.completedFuture(null); // guarded by lock: the last change
 
     DefaultSseClient(SseClientBuilder builder, String name, Handlers handlers) {
@@ -113,15 +113,15 @@ final class DefaultSseClient implements SseClient, Connector.Protocol {
         synchronized (lock) {
             channels = List.copyOf(wanted);
         }
-        StringBuilder query = new StringBuilder("/api/sse/stream?channels=").append(String.join(",", channels))
+        StringBuilder query = new StringBuilder("/api/sse/stream?channels=")
+                .append(String.join(",", channels))
                 .append("&format=envelope");
         boolean headerSafe = isHeaderSafe(cursor);
         if (!cursor.isEmpty() && !headerSafe) {
             query.append("&lastEventId=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
         }
-        HttpRequest.Builder request = request(query).GET()
-                .header("Accept", "text/event-stream")
-                .header("Cache-Control", "no-cache");
+        HttpRequest.Builder request =
+                request(query).GET().header("Accept", "text/event-stream").header("Cache-Control", "no-cache");
         if (!cursor.isEmpty() && headerSafe) {
             request.header("Last-Event-ID", cursor);
         }
@@ -156,8 +156,11 @@ final class DefaultSseClient implements SseClient, Connector.Protocol {
         @Override
         public void connected(ControlEvents.Connected connected) {
             Duration heartbeat = connected.heartbeat();
-            attempt.watchdog().expectBytesEvery(Duration.ofNanos((long) (heartbeat.toNanos() * deadAfterHeartbeats)),
-                    deadAfterHeartbeats + " × the heartbeat of " + DeadStreamWatchdog.seconds(heartbeat.toNanos()));
+            attempt.watchdog()
+                    .expectBytesEvery(
+                            Duration.ofNanos((long) (heartbeat.toNanos() * deadAfterHeartbeats)),
+                            deadAfterHeartbeats + " × the heartbeat of "
+                                    + DeadStreamWatchdog.seconds(heartbeat.toNanos()));
             synchronized (lock) {
                 // The id first: whoever sees OPEN can change the channels of this stream.
                 stream = attempt;
@@ -190,7 +193,8 @@ final class DefaultSseClient implements SseClient, Connector.Protocol {
         public void event(Event event) {
             attempt.delivered();
             for (Consumer<Event> handler : handlers.of(event)) {
-                connector.dispatch("the handler of '" + event.type() + "' on '" + event.channel() + "'",
+                connector.dispatch(
+                        "the handler of '" + event.type() + "' on '" + event.channel() + "'",
                         () -> handler.accept(event));
             }
         }
@@ -199,11 +203,13 @@ final class DefaultSseClient implements SseClient, Connector.Protocol {
     /** A request to {@code pathAndQuery} on the server, as the configured user, with the configured headers. */
     private HttpRequest.Builder request(StringBuilder pathAndQuery) {
         if (user != null) {
-            pathAndQuery.append(pathAndQuery.indexOf("?") < 0 ? '?' : '&')
-                    .append("user=").append(URLEncoder.encode(user, StandardCharsets.UTF_8));
+            pathAndQuery
+                    .append(pathAndQuery.indexOf("?") < 0 ? '?' : '&')
+                    .append("user=")
+                    .append(URLEncoder.encode(user, StandardCharsets.UTF_8));
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
-                .timeout(connector.connectTimeout());
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(connector.connectTimeout());
         headers.forEach(request::setHeader);
         return request;
     }
@@ -228,7 +234,8 @@ final class DefaultSseClient implements SseClient, Connector.Protocol {
         synchronized (lock) {
             State state = connector.state();
             if (Connector.isFinal(state)) {
-                throw new IllegalStateException("client " + name + ": " + state + " (expected: not closed, evicted or failed)");
+                throw new IllegalStateException(
+                        "client " + name + ": " + state + " (expected: not closed, evicted or failed)");
             }
             SortedSet<String> next = new TreeSet<>(wanted);
             next.removeAll(remove);
@@ -255,7 +262,8 @@ final class DefaultSseClient implements SseClient, Connector.Protocol {
 
     /** Queues bringing the open stream's channels to the wanted ones, after the changes before it. Holds lock. */
     private CompletableFuture<Set<String>> enqueueChange() {
-        CompletableFuture<Set<String>> next = changes.handle((result, failure) -> null).thenCompose(ignored -> applyChange());
+        CompletableFuture<Set<String>> next =
+                changes.handle((result, failure) -> null).thenCompose(ignored -> applyChange());
         changes = next;
         return next;
     }
@@ -302,7 +310,8 @@ final class DefaultSseClient implements SseClient, Connector.Protocol {
                 channels = null;
             }
             if (channels == null) {
-                throw new CompletionException(new SseClientException(200, what + ": no channels in the answer: " + response.body(), null));
+                throw new CompletionException(
+                        new SseClientException(200, what + ": no channels in the answer: " + response.body(), null));
             }
             Set<String> now = sorted(channels);
             synchronized (lock) {
@@ -315,7 +324,8 @@ final class DefaultSseClient implements SseClient, Connector.Protocol {
     }
 
     private static boolean isRefusal(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         return cause instanceof SseClientException e && e.status() >= 400 && e.status() < 500;
     }
 

@@ -24,9 +24,11 @@ public final class PlainSseClientBuilder extends ClientBuilderBase<PlainSseClien
     PlainSseClientBuilder(URI url) {
         Objects.requireNonNull(url, "url");
         String scheme = url.getScheme();
-        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme) || url.getHost() == null
+        if ((!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme))
+                || url.getHost() == null
                 || url.getRawFragment() != null) {
-            throw new IllegalArgumentException("url: '" + url + "' (expected: an http or https URI without fragment, such as https://example.com/stream)");
+            throw new IllegalArgumentException("url: '" + url
+                    + "' (expected: an http or https URI without fragment, such as https://example.com/stream)");
         }
         this.url = url;
     }

@@ -19,8 +19,8 @@ import java.util.List;
 final class ResumableParser {
     private final SseParser parser = new SseParser(new Forwarder());
     private SseListener attached; // guarded by this
-    private boolean feeding;      // guarded by this
-    private boolean endPending;   // guarded by this: detached while feeding
+    private boolean feeding; // guarded by this
+    private boolean endPending; // guarded by this: detached while feeding
 
     /** Makes {@code listener} the one that may feed and be told; returns the last event id to resume after. */
     synchronized String attach(SseListener listener) {

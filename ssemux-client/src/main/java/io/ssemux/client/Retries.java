@@ -15,7 +15,7 @@ final class Retries {
     private final Backoff backoff;
     private final DoubleSupplier random;
     private Duration serverRetry = Duration.ZERO; // guarded by this
-    private int attempt;                          // guarded by this
+    private int attempt; // guarded by this
 
     /**
      * @param backoff the application's backoff

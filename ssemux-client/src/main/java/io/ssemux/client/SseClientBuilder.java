@@ -30,18 +30,23 @@ public final class SseClientBuilder extends ClientBuilderBase<SseClientBuilder> 
     String user;
     final Map<String, List<Consumer<Event>>> byType = new LinkedHashMap<>();
     final Map<String, List<Consumer<Event>>> byChannel = new LinkedHashMap<>();
-    Consumer<Reset> onReset = reset -> LOG.log(Level.INFO,
+    Consumer<Reset> onReset = reset -> LOG.log(
+            Level.INFO,
             "ssemux client: the server could not resume (" + reset.reason() + "); events may have been missed");
-    Runnable onEvicted = () -> LOG.log(Level.WARNING,
+    Runnable onEvicted = () -> LOG.log(
+            Level.WARNING,
             "ssemux client: evicted, a newer connection of the same user replaced this one; not reconnecting");
     double deadAfterHeartbeats = 3;
 
     SseClientBuilder(URI base) {
         Objects.requireNonNull(base, "base");
         String scheme = base.getScheme();
-        if ((!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) || base.getHost() == null
-                || base.getRawQuery() != null || base.getRawFragment() != null) {
-            throw new IllegalArgumentException("base: '" + base + "' (expected: an http or https URI without query, such as http://localhost:8080)");
+        if ((!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme))
+                || base.getHost() == null
+                || base.getRawQuery() != null
+                || base.getRawFragment() != null) {
+            throw new IllegalArgumentException("base: '" + base
+                    + "' (expected: an http or https URI without query, such as http://localhost:8080)");
         }
         this.base = base;
     }
@@ -78,7 +83,8 @@ public final class SseClientBuilder extends ClientBuilderBase<SseClientBuilder> 
             throw new IllegalArgumentException("type: '" + type + "' (expected: " + Names.GRAMMAR + ")");
         }
         if (type.equals("connected") || type.equals("reset") || type.equals("evicted")) {
-            throw new IllegalArgumentException("type: '" + type + "' is the server's (expected: an application event type; see onReset, onEvicted)");
+            throw new IllegalArgumentException("type: '" + type
+                    + "' is the server's (expected: an application event type; see onReset, onEvicted)");
         }
         byType.computeIfAbsent(type, t -> new ArrayList<>()).add(Objects.requireNonNull(handler, "handler"));
         return this;
@@ -89,7 +95,9 @@ public final class SseClientBuilder extends ClientBuilderBase<SseClientBuilder> 
      * every event. Naming a channel here does not subscribe to it: see {@link #channels}.
      */
     public SseClientBuilder onChannel(String channel, Consumer<Event> handler) {
-        byChannel.computeIfAbsent(checkChannel(channel), c -> new ArrayList<>()).add(Objects.requireNonNull(handler, "handler"));
+        byChannel
+                .computeIfAbsent(checkChannel(channel), c -> new ArrayList<>())
+                .add(Objects.requireNonNull(handler, "handler"));
         return this;
     }
 

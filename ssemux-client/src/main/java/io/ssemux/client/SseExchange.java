@@ -51,7 +51,9 @@ final class SseExchange {
     sealed interface Answer permits Streaming, Refused {}
 
     /** An event stream: its bytes go to the sink. */
-    enum Streaming implements Answer { STREAMING }
+    enum Streaming implements Answer {
+        STREAMING
+    }
 
     /**
      * Not an event stream.
@@ -71,7 +73,8 @@ final class SseExchange {
     private StreamBody stream; // guarded by this
     private boolean cancelled; // guarded by this
 
-    private SseExchange(HttpClient http, HttpRequest request, Sink sink, Scheduler scheduler, Duration bodyTimeout, Clock clock) {
+    private SseExchange(
+            HttpClient http, HttpRequest request, Sink sink, Scheduler scheduler, Duration bodyTimeout, Clock clock) {
         this.request = request;
         this.sink = sink;
         this.scheduler = scheduler;
@@ -86,8 +89,8 @@ final class SseExchange {
      * @param bodyTimeout the longest wait for the body of a refusal (its message)
      * @param clock       the wall clock that an HTTP-date {@code Retry-After} is measured against
      */
-    static SseExchange send(HttpClient http, HttpRequest request, Sink sink, Scheduler scheduler, Duration bodyTimeout,
-                            Clock clock) {
+    static SseExchange send(
+            HttpClient http, HttpRequest request, Sink sink, Scheduler scheduler, Duration bodyTimeout, Clock clock) {
         return new SseExchange(http, request, sink, scheduler, bodyTimeout, clock);
     }
 
@@ -129,12 +132,23 @@ final class SseExchange {
         }
         String what = "GET " + request.uri();
         boolean retryable = status == 429 || status >= 500;
-        Duration retryAfter = retryable ? info.headers().firstValue("Retry-After")
-                .map(value -> parseRetryAfter(value, clock.instant())).orElse(null) : null;
-        return new ErrorBody(text -> new Refused(status == 200
-                ? new SseClientException(200, what + ": 200 with Content-Type "
-                        + (contentType == null ? "none" : "'" + contentType + "'") + " (expected: text/event-stream)", null)
-                : refusal(what, status, text), retryable, retryAfter));
+        Duration retryAfter = retryable
+                ? info.headers()
+                        .firstValue("Retry-After")
+                        .map(value -> parseRetryAfter(value, clock.instant()))
+                        .orElse(null)
+                : null;
+        return new ErrorBody(text -> new Refused(
+                status == 200
+                        ? new SseClientException(
+                                200,
+                                what + ": 200 with Content-Type "
+                                        + (contentType == null ? "none" : "'" + contentType + "'")
+                                        + " (expected: text/event-stream)",
+                                null)
+                        : refusal(what, status, text),
+                retryable,
+                retryAfter));
     }
 
     private static boolean isEventStream(String contentType) {
@@ -153,7 +167,9 @@ final class SseExchange {
             return v.length() > 9 ? Duration.ofSeconds(999_999_999) : Duration.ofSeconds(Long.parseLong(v));
         }
         try {
-            Duration until = Duration.between(now, ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            Duration until = Duration.between(
+                    now,
+                    ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
             return until.isNegative() ? Duration.ZERO : until;
         } catch (DateTimeParseException e) {
             return null;
@@ -163,7 +179,7 @@ final class SseExchange {
     /** Hands the stream's bytes to the sink, asking for more when the sink's stage completes. */
     private final class StreamBody implements HttpResponse.BodySubscriber<Answer> {
         private Flow.Subscription upstream; // guarded by this
-        private boolean stopped;             // guarded by this
+        private boolean stopped; // guarded by this
 
         @Override
         public CompletionStage<Answer> getBody() {
@@ -229,7 +245,7 @@ final class SseExchange {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(); // guarded by this
         private Flow.Subscription upstream; // guarded by this
         private Scheduler.Cancellable timer; // guarded by this
-        private boolean done;               // guarded by this
+        private boolean done; // guarded by this
 
         ErrorBody(Function<String, Answer> answer) {
             this.answer = answer;
@@ -346,12 +362,13 @@ final class SseExchange {
 
     /** An I/O failure, unwrapped from the future that carried it. */
     static SseClientException ioError(String what, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof SseClientException e) {
             return e;
         }
         String message = cause.getMessage();
-        return new SseClientException(0, what + ": " + cause.getClass().getSimpleName()
-                + (message == null ? "" : ": " + message), cause);
+        return new SseClientException(
+                0, what + ": " + cause.getClass().getSimpleName() + (message == null ? "" : ": " + message), cause);
     }
 }

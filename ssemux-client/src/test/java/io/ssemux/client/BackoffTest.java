@@ -15,7 +15,8 @@ class BackoffTest {
         for (int attempt = 0; attempt < 10; attempt++) {
             long ceiling = Math.min(5_000, 100L << (attempt + 1));
             for (double random = 0; random < 1; random += 0.01) {
-                assertThat(backoff.delay(attempt, random).toMillis()).as("attempt %d, random %f", attempt, random)
+                assertThat(backoff.delay(attempt, random).toMillis())
+                        .as("attempt %d, random %f", attempt, random)
                         .isBetween(100L, ceiling);
             }
         }
@@ -42,7 +43,8 @@ class BackoffTest {
         assertThat(backoff.delay(5, ALMOST_ONE).toMillis()).isEqualTo(4_999);
         assertThat(backoff.delay(62, ALMOST_ONE).toMillis()).isEqualTo(4_999);
         assertThat(backoff.delay(Integer.MAX_VALUE, ALMOST_ONE).toMillis()).isEqualTo(4_999);
-        assertThat(Backoff.exponential(Duration.ofDays(365), Duration.ofDays(3650)).delay(40, ALMOST_ONE))
+        assertThat(Backoff.exponential(Duration.ofDays(365), Duration.ofDays(3650))
+                        .delay(40, ALMOST_ONE))
                 .isLessThan(Duration.ofDays(3650));
     }
 

@@ -126,7 +126,9 @@ final class FakeServer implements AutoCloseable {
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+                headers.put(
+                        lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).trim());
             }
         }
         int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
@@ -142,9 +144,15 @@ final class FakeServer implements AutoCloseable {
     /** A complete response with a body. */
     static String response(int status, String contentType, String body, String... extraHeaders) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        StringBuilder sb = new StringBuilder("HTTP/1.1 ").append(status).append(" Whatever\r\n")
-                .append("Content-Type: ").append(contentType).append("\r\n")
-                .append("Content-Length: ").append(bytes.length).append("\r\n")
+        StringBuilder sb = new StringBuilder("HTTP/1.1 ")
+                .append(status)
+                .append(" Whatever\r\n")
+                .append("Content-Type: ")
+                .append(contentType)
+                .append("\r\n")
+                .append("Content-Length: ")
+                .append(bytes.length)
+                .append("\r\n")
                 .append("Connection: close\r\n");
         for (String header : extraHeaders) {
             sb.append(header).append("\r\n");
@@ -160,7 +168,8 @@ final class FakeServer implements AutoCloseable {
 
     /** An event as ssemux sends it on an envelope stream. */
     static String event(String id, String type, String channel, String data) {
-        return "id: " + id + "\ndata: {\"channel\":\"" + channel + "\",\"type\":\"" + type + "\",\"data\":" + data + "}\n\n";
+        return "id: " + id + "\ndata: {\"channel\":\"" + channel + "\",\"type\":\"" + type + "\",\"data\":" + data
+                + "}\n\n";
     }
 
     @Override

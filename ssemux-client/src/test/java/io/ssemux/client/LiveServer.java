@@ -45,7 +45,12 @@ final class LiveServer implements AutoCloseable {
 
     /** Starts a server for the same hub on the same port. */
     void startServer() {
-        server = SsemuxServer.builder(hub).host("127.0.0.1").port(port).ioThreads(1).build().start();
+        server = SsemuxServer.builder(hub)
+                .host("127.0.0.1")
+                .port(port)
+                .ioThreads(1)
+                .build()
+                .start();
         port = server.port();
     }
 

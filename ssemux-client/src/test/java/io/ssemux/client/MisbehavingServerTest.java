@@ -59,23 +59,27 @@ class MisbehavingServerTest {
 
     private SseClient client(FakeServer server) {
         // A long connect timeout, so that no test passes only because a wait timed out.
-        SseClient client = recorder.attach(SseClient.builder(server.uri()).channels("jobs").connectTimeout(Duration.ofMinutes(1))
-                .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50)))).build();
+        SseClient client = recorder.attach(SseClient.builder(server.uri())
+                        .channels("jobs")
+                        .connectTimeout(Duration.ofMinutes(1))
+                        .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50))))
+                .build();
         closing.add(0, client);
         return client;
     }
 
     /** A healthy stream: connected, one event, then silence with heartbeats announced every 30 s. */
     private static FakeServer.Script healthy(String id) {
-        return exchange -> exchange.write(streamHead() + connected("30") + event(id, "job_completed", "jobs", "{\"id\":" + id + "}"))
+        return exchange -> exchange.write(
+                        streamHead() + connected("30") + event(id, "job_completed", "jobs", "{\"id\":" + id + "}"))
                 .hold();
     }
 
     @Test
     void a500WithAJsonErrorIsReportedThenRetriedUntilItWorks() throws Exception {
         FakeServer server = server(
-                exchange -> exchange.write(response(500, JSON,
-                        "{\"status\":500,\"error\":\"internal_error\",\"message\":\"database down\"}")),
+                exchange -> exchange.write(response(
+                        500, JSON, "{\"status\":500,\"error\":\"internal_error\",\"message\":\"database down\"}")),
                 healthy("1"));
         SseClient client = client(server);
 
@@ -91,15 +95,16 @@ class MisbehavingServerTest {
 
     @Test
     void a401FailsTheClientWithoutRetrying() throws Exception {
-        FakeServer server = server(exchange -> exchange.write(response(401, JSON,
-                "{\"status\":401,\"error\":\"unauthorized\",\"message\":\"no valid token\"}")));
+        FakeServer server = server(exchange -> exchange.write(
+                response(401, JSON, "{\"status\":401,\"error\":\"unauthorized\",\"message\":\"no valid token\"}")));
         SseClient client = client(server);
 
         await().atMost(WAIT).until(() -> client.state() == State.FAILED);
         await().atMost(WAIT).until(() -> !recorder.errors.isEmpty());
         assertThat(recorder.errors).singleElement().satisfies(e -> {
             assertThat(e.status()).isEqualTo(401);
-            assertThat(e.getMessage()).startsWith("GET " + server.uri() + "/api/sse/stream?channels=jobs&format=envelope")
+            assertThat(e.getMessage())
+                    .startsWith("GET " + server.uri() + "/api/sse/stream?channels=jobs&format=envelope")
                     .endsWith(": 401 unauthorized: no valid token");
         });
         await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> server.requests.size() == 1);
@@ -108,7 +113,8 @@ class MisbehavingServerTest {
 
     @Test
     void aResponseThatIsNotAnEventStreamIsReportedAndFailsTheClient() throws Exception {
-        FakeServer server = server(exchange -> exchange.write(response(200, "text/html", "<html>please log in</html>")));
+        FakeServer server =
+                server(exchange -> exchange.write(response(200, "text/html", "<html>please log in</html>")));
         SseClient client = client(server);
 
         await().atMost(WAIT).until(() -> client.state() == State.FAILED);
@@ -123,10 +129,14 @@ class MisbehavingServerTest {
     @Test
     void a429IsRetriedNoSoonerThanItsRetryAfter() throws Exception {
         FakeServer server = server(
-                exchange -> exchange.write(response(429, JSON,
-                        "{\"status\":429,\"error\":\"too_many\",\"message\":\"slow down\"}", "Retry-After: 1")),
+                exchange -> exchange.write(response(
+                        429,
+                        JSON,
+                        "{\"status\":429,\"error\":\"too_many\",\"message\":\"slow down\"}",
+                        "Retry-After: 1")),
                 healthy("1"));
-        SseClient client = onManualTime(SseClient.builder(server.uri()).channels("jobs")
+        SseClient client = onManualTime(SseClient.builder(server.uri())
+                .channels("jobs")
                 .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50))));
 
         await().atMost(WAIT).until(() -> client.state() == State.RECONNECTING); // the reconnection is scheduled
@@ -149,7 +159,8 @@ class MisbehavingServerTest {
                 exchange -> exchange.write(streamHead() + connected("0.2") + event("7", "job_completed", "jobs", "7"))
                         .hold(), // then nothing, not even a heartbeat
                 healthy("8"));
-        SseClient client = onManualTime(SseClient.builder(server.uri()).channels("jobs")
+        SseClient client = onManualTime(SseClient.builder(server.uri())
+                .channels("jobs")
                 .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50))));
 
         assertThat(recorder.next().id()).isEqualTo("7");
@@ -165,7 +176,8 @@ class MisbehavingServerTest {
         assertThat(recorder.errors).singleElement().satisfies(e -> {
             assertThat(e.status()).isZero();
             assertThat(e.getMessage())
-                    .isEqualTo("no bytes for 0.600 s (3.0 × the heartbeat of 0.200 s): the connection is dead, reconnecting");
+                    .isEqualTo(
+                            "no bytes for 0.600 s (3.0 × the heartbeat of 0.200 s): the connection is dead, reconnecting");
         });
         assertThat(client.state()).isEqualTo(State.OPEN);
     }
@@ -192,27 +204,28 @@ class MisbehavingServerTest {
 
     @Test
     void garbageIsIgnoredAsTheSpecSays() throws Exception {
-        String stream = "\uFEFF"                                       // a byte order mark
-                + "retry: soon\r\n"                                    // not digits: ignored
-                + "what is this\r\n"                                   // a field without a colon: ignored
-                + ": a comment\r\n\r\n"
-                + connected("30").replace("\n", "\r\n")                // CRLF line ends
-                + "event: lonely\n\n"                                  // no data: nothing dispatched
-                + "nonsense: 1\nid: 1\ndata: {\"channel\":\"jobs\",\"type\":\"job_completed\",\"data\":{\"n\":1}}\n\n"
-                + "id: 2\rdata: {\"channel\":\"jobs\",\"type\":\"job_completed\",\"data\":{\"n\":2}}\r\r" // CR line ends
-                + "id: 3\nevent: not_enveloped\ndata: [1,2]\n\n"       // not an envelope: skipped, the id counts
-                + "id: 4\0\ndata: {\"channel\":\"jobs\",\"type\":\"job_completed\",\"data\":{\"n\":4}}\n\n" // id with NUL: ignored
-                + "id: 5\ndata: {\"channel\":\"jobs\",\"type\":\"job_completed\",\"data\":{\"n\":5}}\n"; // unterminated
+        String stream =
+                "\uFEFF" // a byte order mark
+                        + "retry: soon\r\n" // not digits: ignored
+                        + "what is this\r\n" // a field without a colon: ignored
+                        + ": a comment\r\n\r\n"
+                        + connected("30").replace("\n", "\r\n") // CRLF line ends
+                        + "event: lonely\n\n" // no data: nothing dispatched
+                        + "nonsense: 1\nid: 1\ndata: {\"channel\":\"jobs\",\"type\":\"job_completed\",\"data\":{\"n\":1}}\n\n"
+                        + "id: 2\rdata: {\"channel\":\"jobs\",\"type\":\"job_completed\",\"data\":{\"n\":2}}\r\r" // CR
+                        // line ends
+                        + "id: 3\nevent: not_enveloped\ndata: [1,2]\n\n" // not an envelope: skipped, the id counts
+                        + "id: 4\0\ndata: {\"channel\":\"jobs\",\"type\":\"job_completed\",\"data\":{\"n\":4}}\n\n" // id with NUL: ignored
+                        + "id: 5\ndata: {\"channel\":\"jobs\",\"type\":\"job_completed\",\"data\":{\"n\":5}}\n"; // unterminated
         FakeServer server = server(
                 exchange -> exchange.write(streamHead() + stream), // then the connection closes
                 exchange -> exchange.write(streamHead() + connected("30")).hold());
         SseClient client = client(server);
 
         List<Event> events = recorder.next(3);
-        assertThat(events).extracting(Event::id, Event::data).containsExactly(
-                tuple("1", "{\"n\":1}"),
-                tuple("2", "{\"n\":2}"),
-                tuple("3", "{\"n\":4}"));
+        assertThat(events)
+                .extracting(Event::id, Event::data)
+                .containsExactly(tuple("1", "{\"n\":1}"), tuple("2", "{\"n\":2}"), tuple("3", "{\"n\":4}"));
         await().atMost(WAIT).until(() -> server.requests.size() == 2 && client.state() == State.OPEN);
         assertThat(server.requests.get(1).header("Last-Event-ID")).isEqualTo("3");
         assertThat(recorder.events).isEmpty();
@@ -224,22 +237,29 @@ class MisbehavingServerTest {
         FakeServer server = server(exchange -> {});
         URI gone = server.uri();
         server.close(); // nothing listens on the port any more
-        SseClient client = recorder.attach(SseClient.builder(gone).channels("jobs")
-                .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(20)))).build();
+        SseClient client = recorder.attach(SseClient.builder(gone)
+                        .channels("jobs")
+                        .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(20))))
+                .build();
         closing.add(0, client);
 
         await().atMost(WAIT).until(() -> recorder.errors.size() >= 3);
         assertThat(client.state()).isEqualTo(State.RECONNECTING);
         assertThat(recorder.errors).allSatisfy(e -> {
             assertThat(e.status()).isZero();
-            assertThat(e.getMessage()).startsWith("GET " + gone + "/api/sse/stream").contains("ConnectException");
+            assertThat(e.getMessage())
+                    .startsWith("GET " + gone + "/api/sse/stream")
+                    .contains("ConnectException");
         });
     }
 
     @Test
     void aStreamThatNeverSaysConnectedIsReplacedAfterTheConnectTimeout() throws Exception {
-        FakeServer server = server(exchange -> exchange.write(streamHead() + ": hello\n\n").hold(), healthy("1"));
-        SseClient client = onManualTime(SseClient.builder(server.uri()).channels("jobs").connectTimeout(Duration.ofMillis(300))
+        FakeServer server =
+                server(exchange -> exchange.write(streamHead() + ": hello\n\n").hold(), healthy("1"));
+        SseClient client = onManualTime(SseClient.builder(server.uri())
+                .channels("jobs")
+                .connectTimeout(Duration.ofMillis(300))
                 .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50))));
 
         await().atMost(WAIT).until(() -> time.pending() == 1); // the stream is open: the wait for connected runs
@@ -250,8 +270,10 @@ class MisbehavingServerTest {
         time.advance(Duration.ofMillis(50));
 
         assertThat(recorder.next().id()).isEqualTo("1");
-        assertThat(recorder.errors).singleElement().satisfies(e ->
-                assertThat(e.getMessage()).isEqualTo("no connected event within 0.300 s, reconnecting"));
+        assertThat(recorder.errors)
+                .singleElement()
+                .satisfies(
+                        e -> assertThat(e.getMessage()).isEqualTo("no connected event within 0.300 s, reconnecting"));
     }
 
     @Test
@@ -259,9 +281,13 @@ class MisbehavingServerTest {
         // As when subscribe() races a reconnection: the stream says it carries jobs only.
         FakeServer server = server(
                 exchange -> exchange.write(streamHead() + connected("30")).hold(),
-                exchange -> exchange.write(response(200, JSON, "{\"connectionId\":\"c1\",\"channels\":[\"alerts\",\"jobs\"]}")));
-        SseClient client = recorder.attach(SseClient.builder(server.uri()).channels("jobs", "alerts").user("bob")
-                .header("Authorization", "Bearer t0k3n")).build();
+                exchange -> exchange.write(
+                        response(200, JSON, "{\"connectionId\":\"c1\",\"channels\":[\"alerts\",\"jobs\"]}")));
+        SseClient client = recorder.attach(SseClient.builder(server.uri())
+                        .channels("jobs", "alerts")
+                        .user("bob")
+                        .header("Authorization", "Bearer t0k3n"))
+                .build();
         closing.add(0, client);
 
         await().atMost(WAIT).until(() -> server.requests.size() == 2);
@@ -281,11 +307,16 @@ class MisbehavingServerTest {
     @Test
     void backoffGrowsWhileStreamsEndAtOnceAndStartsOverAfterOneDeliversAnEvent() throws Exception {
         FakeServer.Script endsAtOnce = exchange -> exchange.write(streamHead() + connected("30"));
-        FakeServer server = server(endsAtOnce, endsAtOnce, endsAtOnce, endsAtOnce,
+        FakeServer server = server(
+                endsAtOnce,
+                endsAtOnce,
+                endsAtOnce,
+                endsAtOnce,
                 exchange -> exchange.write(streamHead() + connected("30") + event("1", "t", "jobs", "1")),
                 healthy("2"));
         // Jitter at its top: each delay is just under its ceiling, 100, 200, 400, 800 ms, then 100 ms again.
-        onManualTime(SseClient.builder(server.uri()).channels("jobs")
+        onManualTime(SseClient.builder(server.uri())
+                .channels("jobs")
                 .backoff(Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(10)))
                 .random(() -> Math.nextDown(1.0)));
 
@@ -295,7 +326,9 @@ class MisbehavingServerTest {
             // Once RECONNECTING is told, the reconnection is scheduled and the only task waiting.
             await().atMost(WAIT).until(() -> reconnections() == reconnection);
             time.advance(Duration.ofMillis(gaps.get(i) - 1));
-            assertThat(time.pending()).as("reconnection %d waits more than %d ms", reconnection, gaps.get(i) - 1).isEqualTo(1);
+            assertThat(time.pending())
+                    .as("reconnection %d waits more than %d ms", reconnection, gaps.get(i) - 1)
+                    .isEqualTo(1);
             time.advance(Duration.ofMillis(1));
             await().atMost(WAIT).until(() -> server.requests.size() == reconnection + 1);
         }

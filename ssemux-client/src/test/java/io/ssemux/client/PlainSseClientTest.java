@@ -113,19 +113,25 @@ class PlainSseClientTest {
     void readsEveryEventOnceInOrderAndResumesWithLastEventIdAfterTheStreamCloses() throws Exception {
         List<ServerSentEvent> greetings = new CopyOnWriteArrayList<>();
         URI url = serve(
-                exchange -> stream(exchange, "retry: 50\n"
-                        + ": a comment\n\n"
-                        + "data: first\n\n"
-                        + "id: 1\nevent: greeting\ndata: hello\n\n"
-                        + "id: 2\ndata: line one\ndata: line two\n\n"
-                        + "event: greeting\ndata: again\n\n"
-                        + "id: 3\ndata: last before the close\n\n"), // then the server closes the stream
+                exchange -> stream(
+                        exchange,
+                        "retry: 50\n"
+                                + ": a comment\n\n"
+                                + "data: first\n\n"
+                                + "id: 1\nevent: greeting\ndata: hello\n\n"
+                                + "id: 2\ndata: line one\ndata: line two\n\n"
+                                + "event: greeting\ndata: again\n\n"
+                                + "id: 3\ndata: last before the close\n\n"), // then the server closes the stream
                 exchange -> {
                     stream(exchange, "id: 4\ndata: after\n\n");
                     hold();
                 });
-        PlainSseClient client = closeLater(client(url).on("greeting", greetings::add).scheduler(time)
-                .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(20))).random(() -> 0).build());
+        PlainSseClient client = closeLater(client(url)
+                .on("greeting", greetings::add)
+                .scheduler(time)
+                .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(20)))
+                .random(() -> 0)
+                .build());
 
         await().atMost(WAIT).until(() -> events.size() == 5 && client.state() == State.RECONNECTING);
         time.advance(Duration.ofMillis(49));
@@ -133,13 +139,14 @@ class PlainSseClientTest {
         time.advance(Duration.ofMillis(1));
         await().atMost(WAIT).until(() -> events.size() >= 6 && client.state() == State.OPEN);
 
-        assertThat(events).containsExactly(
-                new ServerSentEvent("", "message", "first"),
-                new ServerSentEvent("1", "greeting", "hello"),
-                new ServerSentEvent("2", "message", "line one\nline two"),
-                new ServerSentEvent("2", "greeting", "again"),
-                new ServerSentEvent("3", "message", "last before the close"),
-                new ServerSentEvent("4", "message", "after"));
+        assertThat(events)
+                .containsExactly(
+                        new ServerSentEvent("", "message", "first"),
+                        new ServerSentEvent("1", "greeting", "hello"),
+                        new ServerSentEvent("2", "message", "line one\nline two"),
+                        new ServerSentEvent("2", "greeting", "again"),
+                        new ServerSentEvent("3", "message", "last before the close"),
+                        new ServerSentEvent("4", "message", "after"));
         assertThat(greetings).extracting(ServerSentEvent::data).containsExactly("hello", "again");
         assertThat(requests).hasSize(2);
         assertThat(lastEventIdOf(requests.get(0))).isNull();
@@ -160,8 +167,11 @@ class PlainSseClientTest {
                     stream(exchange, "id: b\ndata: 2\n\n");
                     hold();
                 });
-        PlainSseClient client = closeLater(client(url).idleTimeout(Duration.ofSeconds(5)).scheduler(time)
-                .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(20))).build());
+        PlainSseClient client = closeLater(client(url)
+                .idleTimeout(Duration.ofSeconds(5))
+                .scheduler(time)
+                .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(20)))
+                .build());
 
         await().atMost(WAIT).until(() -> events.size() == 1);
         time.advance(Duration.ofMillis(4_999));
@@ -174,7 +184,9 @@ class PlainSseClientTest {
         assertThat(events).extracting(ServerSentEvent::id).containsExactly("a", "b");
         assertThat(lastEventIdOf(requests.get(1))).isEqualTo("a");
         await().atMost(WAIT).until(() -> !errors.isEmpty());
-        assertThat(errors).singleElement().extracting(SseClientException::getMessage)
+        assertThat(errors)
+                .singleElement()
+                .extracting(SseClientException::getMessage)
                 .isEqualTo("no bytes for 5.000 s (the idle timeout of 5.000 s): the connection is dead, reconnecting");
     }
 
@@ -215,12 +227,14 @@ class PlainSseClientTest {
         };
         ExecutorService executor = Executors.newCachedThreadPool();
         closing.add(executor::shutdownNow);
-        HttpClient http = HttpClient.newBuilder().proxy(direct).executor(executor).build();
+        HttpClient http =
+                HttpClient.newBuilder().proxy(direct).executor(executor).build();
 
         PlainSseClient first = client(url).httpClient(http).name("supplied").build();
         await().atMost(WAIT).until(() -> events.size() == 1);
         assertThat(proxied).contains(url);
-        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+        assertThat(Thread.getAllStackTraces().keySet())
+                .extracting(Thread::getName)
                 .noneMatch(name -> name.startsWith("supplied-http-"));
         first.close();
 

@@ -23,8 +23,7 @@ final class Recorder {
 
     /** Records every event ({@code onChannel("all")}) and every callback. */
     SseClientBuilder attach(SseClientBuilder builder) {
-        return builder
-                .onChannel("all", e -> {
+        return builder.onChannel("all", e -> {
                     threads.add(Thread.currentThread().getName());
                     events.add(e);
                 })

@@ -11,7 +11,8 @@ class RetriesTest {
 
     @Test
     void consecutiveFailuresWaitLongerUpToTheCap() {
-        Retries retries = new Retries(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(1)), () -> ALMOST_ONE);
+        Retries retries =
+                new Retries(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(1)), () -> ALMOST_ONE);
 
         assertThat(retries.next(null).toMillis()).isEqualTo(199);
         assertThat(retries.next(null).toMillis()).isEqualTo(399);
@@ -22,7 +23,8 @@ class RetriesTest {
 
     @Test
     void aHealthyConnectionStartsTheGrowthOver() {
-        Retries retries = new Retries(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(1)), () -> ALMOST_ONE);
+        Retries retries =
+                new Retries(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(1)), () -> ALMOST_ONE);
         retries.next(null);
         retries.next(null);
         retries.next(null);
@@ -55,10 +57,12 @@ class RetriesTest {
     @Test
     void retryAfterIsReadAsSecondsOrAsAnHttpDate() {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
-        assertThat(SseExchange.parseRetryAfter("120", now)).isEqualTo(Duration.ofSeconds(120));
+        assertThat(SseExchange.parseRetryAfter("120", now)).isEqualTo(Duration.ofMinutes(2));
         assertThat(SseExchange.parseRetryAfter(" 0 ", now)).isEqualTo(Duration.ZERO);
-        assertThat(SseExchange.parseRetryAfter("Thu, 01 Jan 2026 00:01:30 GMT", now)).isEqualTo(Duration.ofSeconds(90));
-        assertThat(SseExchange.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now)).isEqualTo(Duration.ZERO);
+        assertThat(SseExchange.parseRetryAfter("Thu, 01 Jan 2026 00:01:30 GMT", now))
+                .isEqualTo(Duration.ofSeconds(90));
+        assertThat(SseExchange.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now))
+                .isEqualTo(Duration.ZERO);
         assertThat(SseExchange.parseRetryAfter("soon", now)).isNull();
         assertThat(SseExchange.parseRetryAfter("-5", now)).isNull();
     }

@@ -45,7 +45,8 @@ class SseClientTest {
     }
 
     private SseClientBuilder client(String... channels) {
-        return recorder.attach(SseClient.builder(server.uri()).channels(channels).user("alice").backoff(FAST));
+        return recorder.attach(
+                SseClient.builder(server.uri()).channels(channels).user("alice").backoff(FAST));
     }
 
     private SseClient open(SseClientBuilder builder) {
@@ -92,7 +93,8 @@ class SseClientTest {
     @Test
     void handlersRunOneAtATimeInStreamOrderOnTheEventThread() {
         List<String> order = new CopyOnWriteArrayList<>();
-        open(client("jobs").name("ordered")
+        open(client("jobs")
+                .name("ordered")
                 .on("t", e -> order.add("type " + e.data()))
                 .onChannel("jobs", e -> order.add("channel " + e.data())));
 
@@ -130,12 +132,16 @@ class SseClientTest {
         ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor();
         AtomicInteger next = new AtomicInteger();
         try {
-            publisher.scheduleAtFixedRate(() -> {
-                int i = next.getAndIncrement();
-                if (i < events) {
-                    server.hub().publish("jobs", "chunk", "\"" + i + ":" + filler + "\"");
-                }
-            }, 0, 5, TimeUnit.MILLISECONDS);
+            publisher.scheduleAtFixedRate(
+                    () -> {
+                        int i = next.getAndIncrement();
+                        if (i < events) {
+                            server.hub().publish("jobs", "chunk", "\"" + i + ":" + filler + "\"");
+                        }
+                    },
+                    0,
+                    5,
+                    TimeUnit.MILLISECONDS);
             await().atMost(WAIT).until(() -> stats().slowConsumerDisconnects() >= 1);
             release.countDown();
             await().atMost(WAIT).until(() -> next.get() >= events);
@@ -189,7 +195,8 @@ class SseClientTest {
     void channelChangesRejectBadNamesAndAnEmptyCallAtTheCall() {
         SseClient client = open(client("jobs"));
 
-        assertThatThrownBy(() -> client.subscribe("a b")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> client.subscribe("a b"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("channel: 'a b' (expected: [A-Za-z0-9_.:-]{1,128})");
         assertThatThrownBy(client::subscribe).hasMessage("channels: none (expected: at least one)");
         assertThat(client.channels()).containsExactly("jobs");
@@ -214,8 +221,11 @@ class SseClientTest {
         server = new LiveServer(h -> h.retry(Duration.ofMillis(50)).maxChannels(2));
         SseClient client = open(client("jobs", "alerts"));
 
-        assertThat(client.subscribe("third")).failsWithin(WAIT).withThrowableOfType(Exception.class)
-                .havingRootCause().isInstanceOf(SseClientException.class)
+        assertThat(client.subscribe("third"))
+                .failsWithin(WAIT)
+                .withThrowableOfType(Exception.class)
+                .havingRootCause()
+                .isInstanceOf(SseClientException.class)
                 .withMessageContaining(": 400 bad_request: channels: 3 after the change (expected: at most 2)");
         assertThat(client.channels()).containsExactly("alerts", "jobs");
         assertThat(client.state()).isEqualTo(State.OPEN);
@@ -234,9 +244,11 @@ class SseClientTest {
         }
         server.startServer();
 
-        assertThat(recorder.next(20)).extracting(Event::data)
-                .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10",
-                        "11", "12", "13", "14", "15", "16", "17", "18", "19", "20");
+        assertThat(recorder.next(20))
+                .extracting(Event::data)
+                .containsExactly(
+                        "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17",
+                        "18", "19", "20");
         server.hub().publish("jobs", "t", "21");
         assertThat(recorder.next().data()).isEqualTo("21");
         assertThat(recorder.resets).isEmpty();
@@ -273,8 +285,11 @@ class SseClientTest {
         await().atMost(WAIT).until(() -> !recorder.resets.isEmpty() && client.state() == State.OPEN);
         assertThat(recorder.resets).singleElement().isEqualTo(new Reset("too_old", beforeRestart));
         for (int i = 0; i < 10; i++) {
-            server.hub().publish(i % 2 == 0 ? "jobs" : "pending-changes", i % 2 == 0 ? "job_completed" : "manifest_changed",
-                    Integer.toString(i));
+            server.hub()
+                    .publish(
+                            i % 2 == 0 ? "jobs" : "pending-changes",
+                            i % 2 == 0 ? "job_completed" : "manifest_changed",
+                            Integer.toString(i));
         }
         List<Event> after = recorder.next(10);
         assertThat(after).extracting(Event::data).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
@@ -292,7 +307,8 @@ class SseClientTest {
                 others.add(rawStream("alice"));
             }
 
-            assertThat(recorder.evicted.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            assertThat(recorder.evicted.await(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .isTrue();
             assertThat(client.state()).isEqualTo(State.EVICTED);
             await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> stats().connectionsOpened() == 7);
             assertThat(stats().connectionsPerUser()).containsEntry("alice", 6);
@@ -316,16 +332,20 @@ class SseClientTest {
         recorder.next();
         List<Thread> started = new ArrayList<>(Thread.getAllStackTraces().keySet());
         started.removeAll(before);
-        started.removeIf(t -> !t.getName().startsWith("closing-client") && !t.getName().startsWith("HttpClient-"));
-        assertThat(started).extracting(Thread::getName)
+        started.removeIf(
+                t -> !t.getName().startsWith("closing-client") && !t.getName().startsWith("HttpClient-"));
+        assertThat(started)
+                .extracting(Thread::getName)
                 .contains("closing-client-scheduler", "closing-client-events")
                 .anyMatch(name -> name.startsWith("closing-client-http-"));
 
         client.close();
 
         assertThat(client.state()).isEqualTo(State.CLOSED);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
-                .extracting(Thread::getName).noneMatch(name -> name.startsWith("closing-client")));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                        .extracting(Thread::getName)
+                        .noneMatch(name -> name.startsWith("closing-client")));
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(stats().connections()).isZero();
             assertThat(stats().connectionsClosed()).isEqualTo(1);
@@ -340,7 +360,8 @@ class SseClientTest {
 
     @Test
     void closeWhileReconnectingStopsAtOnce() {
-        SseClient client = open(client("jobs").name("closing-reconnecting")
+        SseClient client = open(client("jobs")
+                .name("closing-reconnecting")
                 .backoff(Backoff.exponential(Duration.ofMinutes(1), Duration.ofMinutes(1))));
         server.stopServer();
         await().atMost(WAIT).until(() -> client.state() == State.RECONNECTING);
@@ -348,10 +369,13 @@ class SseClientTest {
         client.close(); // no thread sleeps through the backoff: nothing to wait for
 
         assertThat(client.state()).isEqualTo(State.CLOSED);
-        await().atMost(WAIT).untilAsserted(() ->
-                assertThat(recorder.states).containsExactly(State.OPEN, State.RECONNECTING, State.CLOSED));
-        await().atMost(WAIT).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
-                .extracting(Thread::getName).noneMatch(name -> name.startsWith("closing-reconnecting")));
+        await().atMost(WAIT)
+                .untilAsserted(() ->
+                        assertThat(recorder.states).containsExactly(State.OPEN, State.RECONNECTING, State.CLOSED));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                        .extracting(Thread::getName)
+                        .noneMatch(name -> name.startsWith("closing-reconnecting")));
     }
 
     @Test
@@ -362,16 +386,19 @@ class SseClientTest {
         server.hub().publish("jobs", "stop", "1");
 
         await().atMost(WAIT).until(() -> self[0].state() == State.CLOSED);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
-                .extracting(Thread::getName).noneMatch(name -> name.startsWith("self-closing")));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                        .extracting(Thread::getName)
+                        .noneMatch(name -> name.startsWith("self-closing")));
         await().atMost(WAIT).until(() -> stats().connections() == 0);
     }
 
     /** A stream of {@code user} on a raw socket, read until its {@code connected} event. */
     private Socket rawStream(String user) throws Exception {
         Socket socket = new Socket("127.0.0.1", server.uri().getPort());
-        socket.getOutputStream().write(("GET /api/sse/stream?user=" + user + "&channels=jobs HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream()
+                .write(("GET /api/sse/stream?user=" + user + "&channels=jobs HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         InputStream in = socket.getInputStream();
         StringBuilder sb = new StringBuilder();
         while (sb.indexOf("event: connected") < 0) {

@@ -1,11 +1,11 @@
 package io.ssemux.core;
 
 import io.ssemux.core.spi.EncodedEvent;
-import io.ssemux.core.transport.SseSink;
-import io.ssemux.core.transport.Connection;
 import io.ssemux.core.spi.Principal;
 import io.ssemux.core.sse.Frame;
 import io.ssemux.core.time.Scheduler;
+import io.ssemux.core.transport.Connection;
+import io.ssemux.core.transport.SseSink;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
@@ -48,8 +48,15 @@ final class ConnectionState implements Connection {
     private boolean ending;
     private boolean unflushed;
 
-    ConnectionState(DefaultHub hub, String id, Principal principal, Format format, Set<String> channels, SseSink sink,
-                    Outbox outbox, int backlogLimit) {
+    ConnectionState(
+            DefaultHub hub,
+            String id,
+            Principal principal,
+            Format format,
+            Set<String> channels,
+            SseSink sink,
+            Outbox outbox,
+            int backlogLimit) {
         this.hub = hub;
         this.id = id;
         this.user = principal.user();

@@ -1,22 +1,22 @@
 package io.ssemux.core;
 
 import io.ssemux.core.spi.EncodedEvent;
-import io.ssemux.core.transport.ConnectRequest;
-import io.ssemux.core.transport.SseSink;
-import io.ssemux.core.transport.Connection;
 import io.ssemux.core.spi.EventLog;
+import io.ssemux.core.spi.Grants;
+import io.ssemux.core.spi.Principal;
 import io.ssemux.core.spi.Replay;
 import io.ssemux.core.sse.ControlEvents;
 import io.ssemux.core.sse.Frame;
 import io.ssemux.core.sse.SseEncoder;
-import io.ssemux.core.spi.Grants;
-import io.ssemux.core.spi.Principal;
 import io.ssemux.core.time.Scheduler;
+import io.ssemux.core.transport.ConnectRequest;
+import io.ssemux.core.transport.Connection;
+import io.ssemux.core.transport.SseSink;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -60,7 +60,7 @@ final class DefaultHub implements Hub {
 
     private final Object lock = new Object();
     private final Map<String, Subscribers> byChannel = new HashMap<>(); // guarded by lock
-    private final Subscribers allChannels = new Subscribers();            // guarded by lock
+    private final Subscribers allChannels = new Subscribers(); // guarded by lock
     private int restrictedAll; // guarded by lock: connections in allChannels that may not read every public channel
     private final Map<String, ArrayDeque<ConnectionState>> byUser = new HashMap<>(); // guarded by lock, oldest first
     private final Map<String, ConnectionState> byId = new ConcurrentHashMap<>();
@@ -75,16 +75,24 @@ final class DefaultHub implements Hub {
     private final LongAdder evicted = new LongAdder();
     private final LongAdder slowConsumers = new LongAdder();
 
-    DefaultHub(HubConfig config, EventLog log, HubListener listener, Scheduler scheduler, boolean ownsScheduler,
-               Clock clock) {
+    DefaultHub(
+            HubConfig config,
+            EventLog log,
+            HubListener listener,
+            Scheduler scheduler,
+            boolean ownsScheduler,
+            Clock clock) {
         this.config = config;
         this.clock = clock;
         this.log = log;
         this.listener = listener;
         this.scheduler = scheduler;
         this.ownsScheduler = ownsScheduler;
-        this.evictedFrame = SseEncoder.event(null, ControlEvents.EVICTED,
-                ControlEvents.Evicted.tooManyConnections(config.maxConnectionsPerUser()).toJson());
+        this.evictedFrame = SseEncoder.event(
+                null,
+                ControlEvents.EVICTED,
+                ControlEvents.Evicted.tooManyConnections(config.maxConnectionsPerUser())
+                        .toJson());
         synchronized (lock) {
             nextTick = scheduler.schedule(config.heartbeat(), this::tick);
         }
@@ -153,31 +161,47 @@ final class DefaultHub implements Hub {
         Set<String> channels = checkChannels(request.channels(), "channels");
         checkGranted(request.principal(), channels);
         Outbox outbox = outboxes.computeIfAbsent(sink.executor(), executor -> new Outbox(this, executor));
-        ConnectionState connection = new ConnectionState(this, newConnectionId(), request.principal(), request.format(),
-                Set.copyOf(channels), sink, outbox, config.historyMaxEvents() + 1024);
+        ConnectionState connection = new ConnectionState(
+                this,
+                newConnectionId(),
+                request.principal(),
+                request.format(),
+                Set.copyOf(channels),
+                sink,
+                outbox,
+                config.historyMaxEvents() + 1024);
         List<ConnectionState> victims = new ArrayList<>();
-        StringBuilder opening = SseEncoder.appendRetry(new StringBuilder(256), config.retry().toMillis());
-        SseEncoder.appendEvent(opening, null, ControlEvents.CONNECTED,
+        StringBuilder opening =
+                SseEncoder.appendRetry(new StringBuilder(256), config.retry().toMillis());
+        SseEncoder.appendEvent(
+                opening,
+                null,
+                ControlEvents.CONNECTED,
                 new ControlEvents.Connected(connection.id(), List.copyOf(channels), config.heartbeat()).toJson());
         synchronized (lock) {
             if (closed) {
                 throw SsemuxException.unavailable("the hub is shut down", config.retry());
             }
             if (byId.size() >= config.maxConnections()) {
-                throw SsemuxException.unavailable("connection limit reached: " + config.maxConnections()
-                        + " streams are open (expected: retry later)", config.retry());
+                throw SsemuxException.unavailable(
+                        "connection limit reached: " + config.maxConnections()
+                                + " streams are open (expected: retry later)",
+                        config.retry());
             }
             if (request.lastEventId() != null) {
                 Replay replay = log.replaySince(request.lastEventId(), connection::accepts);
                 if (replay.isReset()) {
-                    SseEncoder.appendEvent(opening, replay.headId(), ControlEvents.RESET,
+                    SseEncoder.appendEvent(
+                            opening,
+                            replay.headId(),
+                            ControlEvents.RESET,
                             new ControlEvents.Reset(replay.resetReason(), request.lastEventId()).toJson());
                 } else {
                     connection.queueReplay(replay.events());
                 }
             }
-            ArrayDeque<ConnectionState> ofUser = byUser.computeIfAbsent(connection.user(),
-                    u -> new ArrayDeque<>(Math.min(config.maxConnectionsPerUser(), 16)));
+            ArrayDeque<ConnectionState> ofUser = byUser.computeIfAbsent(
+                    connection.user(), u -> new ArrayDeque<>(Math.min(config.maxConnectionsPerUser(), 16)));
             while (ofUser.size() >= config.maxConnectionsPerUser()) {
                 ConnectionState oldest = ofUser.peekFirst();
                 removeLocked(oldest, CloseReason.EVICTED);
@@ -200,32 +224,36 @@ final class DefaultHub implements Hub {
     }
 
     @Override
-    public Set<String> updateSubscriptions(String user, String connectionId, Collection<String> subscribe,
-                                           Collection<String> unsubscribe) {
+    public Set<String> updateSubscriptions(
+            String user, String connectionId, Collection<String> subscribe, Collection<String> unsubscribe) {
         Set<String> added = checkChannels(subscribe, "subscribe");
         Set<String> removed = checkChannels(unsubscribe, "unsubscribe");
         for (String channel : added) {
             if (removed.contains(channel)) {
-                throw SsemuxException.badRequest("channel '" + channel + "': in both subscribe and unsubscribe (expected: one of them)");
+                throw SsemuxException.badRequest(
+                        "channel '" + channel + "': in both subscribe and unsubscribe (expected: one of them)");
             }
         }
         ConnectionState connection = connectionId == null ? null : byId.get(connectionId);
         if (connection == null) {
-            throw SsemuxException.notFound("connection " + Names.quote(connectionId) + ": not open (expected: the connectionId of a live stream)");
+            throw SsemuxException.notFound("connection " + Names.quote(connectionId)
+                    + ": not open (expected: the connectionId of a live stream)");
         }
         if (!connection.user().equals(user)) {
             throw SsemuxException.forbidden("connection " + Names.quote(connectionId) + ": belongs to another user");
         }
         synchronized (lock) {
             if (connection.isRemoved()) {
-                throw SsemuxException.notFound("connection " + Names.quote(connectionId) + ": not open (expected: the connectionId of a live stream)");
+                throw SsemuxException.notFound("connection " + Names.quote(connectionId)
+                        + ": not open (expected: the connectionId of a live stream)");
             }
             checkGranted(connection.principal(), added);
             Set<String> next = new LinkedHashSet<>(connection.channels());
             next.removeAll(removed);
             next.addAll(added);
             if (next.size() > config.maxChannels()) {
-                throw SsemuxException.badRequest("channels: " + next.size() + " after the change (expected: at most " + config.maxChannels() + ")");
+                throw SsemuxException.badRequest("channels: " + next.size() + " after the change (expected: at most "
+                        + config.maxChannels() + ")");
             }
             unindex(connection, connection.channels());
             Set<String> now = Set.copyOf(next);
@@ -239,14 +267,16 @@ final class DefaultHub implements Hub {
     public Set<String> refresh(String connectionId, Principal principal) {
         ConnectionState connection = connectionId == null ? null : byId.get(connectionId);
         if (connection == null) {
-            throw SsemuxException.notFound("connection " + Names.quote(connectionId) + ": not open (expected: the connectionId of a live stream)");
+            throw SsemuxException.notFound("connection " + Names.quote(connectionId)
+                    + ": not open (expected: the connectionId of a live stream)");
         }
         if (!connection.user().equals(principal.user())) {
             throw SsemuxException.forbidden("connection " + Names.quote(connectionId) + ": belongs to another user");
         }
         synchronized (lock) {
             if (connection.isRemoved()) {
-                throw SsemuxException.notFound("connection " + Names.quote(connectionId) + ": not open (expected: the connectionId of a live stream)");
+                throw SsemuxException.notFound("connection " + Names.quote(connectionId)
+                        + ": not open (expected: the connectionId of a live stream)");
             }
             List<String> revoked = new ArrayList<>();
             for (String channel : connection.channels()) {
@@ -261,7 +291,8 @@ final class DefaultHub implements Hub {
             connection.channels(Set.copyOf(now));
             index(connection, connection.channels());
             if (!revoked.isEmpty()) {
-                Frame frame = SseEncoder.event(null, ControlEvents.REVOKED, new ControlEvents.Revoked(revoked).toJson());
+                Frame frame =
+                        SseEncoder.event(null, ControlEvents.REVOKED, new ControlEvents.Revoked(revoked).toJson());
                 execute(connection.executor(), () -> connection.control(frame));
             }
             scheduleExpiry(connection);
@@ -279,7 +310,8 @@ final class DefaultHub implements Hub {
         }
         if (!refused.isEmpty()) {
             refused.sort(null);
-            throw SsemuxException.forbidden("channels " + refused + ": not granted to user " + Names.quote(principal.user()));
+            throw SsemuxException.forbidden(
+                    "channels " + refused + ": not granted to user " + Names.quote(principal.user()));
         }
     }
 
@@ -300,24 +332,28 @@ final class DefaultHub implements Hub {
 
     private void warnOfExpiry(ConnectionState connection, Instant expiresAt) {
         synchronized (lock) {
-            if (connection.isRemoved() || !expiresAt.equals(connection.principal().expiresAt())) {
+            if (connection.isRemoved()
+                    || !expiresAt.equals(connection.principal().expiresAt())) {
                 return;
             }
-            Frame frame = SseEncoder.event(null, ControlEvents.TOKEN_EXPIRING, new ControlEvents.TokenExpiry(expiresAt).toJson());
+            Frame frame = SseEncoder.event(
+                    null, ControlEvents.TOKEN_EXPIRING, new ControlEvents.TokenExpiry(expiresAt).toJson());
             execute(connection.executor(), () -> connection.control(frame));
-            connection.expiryTask(scheduler.schedule(Duration.between(clock.instant(), expiresAt),
-                    () -> expire(connection, expiresAt)));
+            connection.expiryTask(scheduler.schedule(
+                    Duration.between(clock.instant(), expiresAt), () -> expire(connection, expiresAt)));
         }
     }
 
     private void expire(ConnectionState connection, Instant expiresAt) {
         synchronized (lock) {
-            if (!expiresAt.equals(connection.principal().expiresAt()) || !removeLocked(connection, CloseReason.TOKEN_EXPIRED)) {
+            if (!expiresAt.equals(connection.principal().expiresAt())
+                    || !removeLocked(connection, CloseReason.TOKEN_EXPIRED)) {
                 return;
             }
         }
         afterRemoval(connection, CloseReason.TOKEN_EXPIRED);
-        Frame frame = SseEncoder.event(null, ControlEvents.TOKEN_EXPIRED, new ControlEvents.TokenExpiry(expiresAt).toJson());
+        Frame frame =
+                SseEncoder.event(null, ControlEvents.TOKEN_EXPIRED, new ControlEvents.TokenExpiry(expiresAt).toJson());
         execute(connection.executor(), () -> connection.end(frame));
     }
 
@@ -326,7 +362,8 @@ final class DefaultHub implements Hub {
             return Set.of();
         }
         if (channels.size() > config.maxChannels()) {
-            throw SsemuxException.badRequest(field + ": " + channels.size() + " channels (expected: at most " + config.maxChannels() + ")");
+            throw SsemuxException.badRequest(
+                    field + ": " + channels.size() + " channels (expected: at most " + config.maxChannels() + ")");
         }
         Set<String> checked = new LinkedHashSet<>();
         for (String channel : channels) {
@@ -423,7 +460,9 @@ final class DefaultHub implements Hub {
     private void tick() {
         IdentityHashMap<Executor, List<ConnectionState>> byExecutor = new IdentityHashMap<>();
         for (ConnectionState connection : byId.values()) {
-            byExecutor.computeIfAbsent(connection.executor(), e -> new ArrayList<>()).add(connection);
+            byExecutor
+                    .computeIfAbsent(connection.executor(), e -> new ArrayList<>())
+                    .add(connection);
         }
         byExecutor.forEach((executor, connections) -> execute(executor, () -> {
             for (ConnectionState connection : connections) {
@@ -451,8 +490,19 @@ final class DefaultHub implements Hub {
             }
             connections = byId.size();
         }
-        return new HubStats(connections, perUser.size(), perUser, perChannel, published.sum(), delivered.sum(),
-                dropped.sum(), opened.sum(), closedCount.sum(), evicted.sum(), slowConsumers.sum(), log.stats());
+        return new HubStats(
+                connections,
+                perUser.size(),
+                perUser,
+                perChannel,
+                published.sum(),
+                delivered.sum(),
+                dropped.sum(),
+                opened.sum(),
+                closedCount.sum(),
+                evicted.sum(),
+                slowConsumers.sum(),
+                log.stats());
     }
 
     @Override
@@ -504,5 +554,4 @@ final class DefaultHub implements Hub {
             return n + byUser.values().stream().mapToInt(ArrayDeque::size).sum() + byId.size();
         }
     }
-
 }

@@ -60,7 +60,8 @@ public interface Hub extends AutoCloseable {
      *                         connection ({@code NOT_FOUND}), another user's connection or a channel
      *                         the connection's grants do not cover ({@code FORBIDDEN})
      */
-    Set<String> updateSubscriptions(String user, String connectionId, Collection<String> subscribe, Collection<String> unsubscribe);
+    Set<String> updateSubscriptions(
+            String user, String connectionId, Collection<String> subscribe, Collection<String> unsubscribe);
 
     /**
      * Replaces the credential of a live connection by a fresher one of the same user, without a

@@ -112,9 +112,17 @@ public final class HubBuilder {
 
     /** A new hub, with its heartbeat scheduled: close it when done. */
     public Hub build() {
-        HubConfig config = new HubConfig(maxConnectionsPerUser, maxConnections, maxChannels, heartbeat, retry,
-                historyMaxEvents, historyMaxAge, tokenRefreshLead);
-        EventLog log = eventLog != null ? eventLog
+        HubConfig config = new HubConfig(
+                maxConnectionsPerUser,
+                maxConnections,
+                maxChannels,
+                heartbeat,
+                retry,
+                historyMaxEvents,
+                historyMaxAge,
+                tokenRefreshLead);
+        EventLog log = eventLog != null
+                ? eventLog
                 : EventLog.inMemory(config.historyMaxEvents(), config.historyMaxAge(), clock);
         if (scheduler != null) {
             return new DefaultHub(config, log, listener, scheduler, false, clock);

@@ -41,7 +41,14 @@ public record HubConfig(
      * or 5 minutes of history, credentials told to refresh 60 s before they expire.
      */
     public static HubConfig defaults() {
-        return new HubConfig(6, 10_000, 64, Duration.ofSeconds(30), Duration.ofSeconds(3), 10_000, Duration.ofMinutes(5),
+        return new HubConfig(
+                6,
+                10_000,
+                64,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(3),
+                10_000,
+                Duration.ofMinutes(5),
                 Duration.ofSeconds(60));
     }
 

@@ -14,8 +14,9 @@ public final class Names {
     /** The grammar, as said in error messages. */
     public static final String GRAMMAR = "[A-Za-z0-9_.:-]{1," + MAX_LENGTH + "}";
 
-    private static final String[] RESERVED_TYPES = {"connected", "evicted", "reset", "heartbeat", "message",
-        "token_expiring", "token_expired", "revoked"};
+    private static final String[] RESERVED_TYPES = {
+        "connected", "evicted", "reset", "heartbeat", "message", "token_expiring", "token_expired", "revoked"
+    };
 
     private Names() {}
 
@@ -35,7 +36,8 @@ public final class Names {
     /** Returns {@code channel} when it may be subscribed to ({@code all} included). */
     public static String checkSubscribable(String channel) {
         if (!isValid(channel)) {
-            throw SsemuxException.badRequest("channel " + quote(channel) + ": invalid name (expected: " + GRAMMAR + ")");
+            throw SsemuxException.badRequest(
+                    "channel " + quote(channel) + ": invalid name (expected: " + GRAMMAR + ")");
         }
         return channel;
     }
@@ -44,7 +46,8 @@ public final class Names {
     public static String checkPublishable(String channel) {
         checkSubscribable(channel);
         if (ALL.equals(channel)) {
-            throw SsemuxException.badRequest("channel 'all': reserved, it means every channel (expected: a specific channel)");
+            throw SsemuxException.badRequest(
+                    "channel 'all': reserved, it means every channel (expected: a specific channel)");
         }
         return channel;
     }
@@ -52,11 +55,13 @@ public final class Names {
     /** Returns {@code type} when an application may publish events of that type. */
     public static String checkEventType(String type) {
         if (!isValid(type)) {
-            throw SsemuxException.badRequest("type " + quote(type) + ": invalid event type (expected: " + GRAMMAR + ")");
+            throw SsemuxException.badRequest(
+                    "type " + quote(type) + ": invalid event type (expected: " + GRAMMAR + ")");
         }
         for (String reserved : RESERVED_TYPES) {
             if (reserved.equals(type)) {
-                throw SsemuxException.badRequest("type '" + type + "': reserved for the server (expected: another name)");
+                throw SsemuxException.badRequest(
+                        "type '" + type + "': reserved for the server (expected: another name)");
             }
         }
         return type;
@@ -65,20 +70,27 @@ public final class Names {
     /** Returns {@code user} when it is 1–128 printable characters without spaces. */
     public static String checkUser(String user) {
         if (user == null || user.isEmpty() || user.length() > MAX_LENGTH) {
-            throw SsemuxException.badRequest("user " + quote(user) + ": invalid user id (expected: 1-" + MAX_LENGTH + " printable characters)");
+            throw SsemuxException.badRequest(
+                    "user " + quote(user) + ": invalid user id (expected: 1-" + MAX_LENGTH + " printable characters)");
         }
         for (int i = 0; i < user.length(); i++) {
             char c = user.charAt(i);
             if (c <= ' ' || c == 0x7f || Character.isISOControl(c) || Character.isWhitespace(c)) {
-                throw SsemuxException.badRequest("user " + quote(user) + ": invalid user id (expected: no spaces or control characters)");
+                throw SsemuxException.badRequest(
+                        "user " + quote(user) + ": invalid user id (expected: no spaces or control characters)");
             }
         }
         return user;
     }
 
     private static boolean isNameChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '_' || c == '.' || c == ':' || c == '-';
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '_'
+                || c == '.'
+                || c == ':'
+                || c == '-';
     }
 
     /**

@@ -30,7 +30,7 @@ final class Outbox implements Runnable {
     private final DefaultHub hub;
     private final Executor executor;
     private List<Delivery> pending = new ArrayList<>(); // guarded by this
-    private boolean scheduled;                           // guarded by this
+    private boolean scheduled; // guarded by this
     private List<Delivery> draining = new ArrayList<>(); // confined to the executor
 
     Outbox(DefaultHub hub, Executor executor) {

@@ -22,7 +22,10 @@ class HubGrantsTest {
 
     private final ManualScheduler time = new ManualScheduler();
     private final List<CloseReason> closes = new ArrayList<>();
-    private final Hub hub = Hub.builder().clock(time.clock()).scheduler(time).heartbeat(Duration.ofHours(1))
+    private final Hub hub = Hub.builder()
+            .clock(time.clock())
+            .scheduler(time)
+            .heartbeat(Duration.ofHours(1))
             .tokenRefreshLead(Duration.ofSeconds(60))
             .listener(new HubListener() {
                 @Override
@@ -43,7 +46,7 @@ class HubGrantsTest {
 
     private static List<String> dataOf(RecordingSink sink) {
         List<String> data = new ArrayList<>();
-        for (String line : sink.text().split("\n")) {
+        for (String line : sink.text().split("\n", -1)) {
             if (line.startsWith("data: ") && !line.startsWith("data: {")) {
                 data.add(line.substring(6));
             }
@@ -56,7 +59,8 @@ class HubGrantsTest {
         RecordingSink sink = new RecordingSink();
 
         assertThatThrownBy(() -> connect(Principal.of("alice", JOBS_ONLY), sink, "jobs", "payroll", "user:bob"))
-                .isInstanceOfSatisfying(SsemuxException.class, e -> assertThat(e.kind()).isEqualTo(SsemuxException.Kind.FORBIDDEN))
+                .isInstanceOfSatisfying(
+                        SsemuxException.class, e -> assertThat(e.kind()).isEqualTo(SsemuxException.Kind.FORBIDDEN))
                 .hasMessage("channels [payroll, user:bob]: not granted to user 'alice'");
         assertThat(sink.sent).isEmpty();
         assertThat(hub.stats().connections()).isZero();
@@ -100,7 +104,9 @@ class HubGrantsTest {
         hub.publish("user:bob", "t", "3");
         RecordingSink alice = new RecordingSink();
 
-        hub.connect(new ConnectRequest(Principal.of("alice", JOBS_ONLY), List.of("all"), Format.PLAIN, cursor, "127.0.0.1"), alice);
+        hub.connect(
+                new ConnectRequest(Principal.of("alice", JOBS_ONLY), List.of("all"), Format.PLAIN, cursor, "127.0.0.1"),
+                alice);
 
         assertThat(dataOf(alice)).containsExactly("1");
     }
@@ -109,7 +115,8 @@ class HubGrantsTest {
     void aSubscriptionChangeCannotAddAChannelNotGranted() {
         Connection connection = connect(Principal.of("alice", JOBS_ONLY), new RecordingSink(), "jobs");
 
-        assertThatThrownBy(() -> hub.updateSubscriptions("alice", connection.info().id(), List.of("payroll"), List.of()))
+        assertThatThrownBy(
+                        () -> hub.updateSubscriptions("alice", connection.info().id(), List.of("payroll"), List.of()))
                 .hasMessage("channels [payroll]: not granted to user 'alice'");
         assertThat(connection.info().channels()).containsExactly("jobs");
     }
@@ -130,7 +137,8 @@ class HubGrantsTest {
         time.advance(Duration.ofSeconds(1));
 
         assertThat(sink.closed).isTrue();
-        assertThat(sink.farewell.toString()).isEqualTo("event: token_expired\ndata: {\"expiresAt\":\"2026-01-01T00:10:00Z\"}\n\n");
+        assertThat(sink.farewell.toString())
+                .isEqualTo("event: token_expired\ndata: {\"expiresAt\":\"2026-01-01T00:10:00Z\"}\n\n");
         assertThat(closes).containsExactly(CloseReason.TOKEN_EXPIRED);
         assertThat(hub.stats().connections()).isZero();
     }
@@ -138,7 +146,8 @@ class HubGrantsTest {
     @Test
     void aRefreshedCredentialKeepsTheStreamPastTheFirstExpiry() {
         RecordingSink sink = new RecordingSink();
-        Connection connection = connect(new Principal("alice", JOBS_ONLY, Instant.parse("2026-01-01T00:10:00Z")), sink, "jobs");
+        Connection connection =
+                connect(new Principal("alice", JOBS_ONLY, Instant.parse("2026-01-01T00:10:00Z")), sink, "jobs");
         time.advance(Duration.ofMinutes(9));
 
         hub.refresh(connection.info().id(), new Principal("alice", JOBS_ONLY, Instant.parse("2026-01-01T01:00:00Z")));
@@ -172,8 +181,10 @@ class HubGrantsTest {
         Connection connection = connect(Principal.of("alice", JOBS_ONLY), new RecordingSink(), "jobs");
 
         assertThatThrownBy(() -> hub.refresh(connection.info().id(), Principal.of("mallory", Grants.all())))
-                .isInstanceOfSatisfying(SsemuxException.class, e -> assertThat(e.kind()).isEqualTo(SsemuxException.Kind.FORBIDDEN));
+                .isInstanceOfSatisfying(
+                        SsemuxException.class, e -> assertThat(e.kind()).isEqualTo(SsemuxException.Kind.FORBIDDEN));
         assertThatThrownBy(() -> hub.refresh("nope", Principal.of("alice", JOBS_ONLY)))
-                .isInstanceOfSatisfying(SsemuxException.class, e -> assertThat(e.kind()).isEqualTo(SsemuxException.Kind.NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        SsemuxException.class, e -> assertThat(e.kind()).isEqualTo(SsemuxException.Kind.NOT_FOUND));
     }
 }

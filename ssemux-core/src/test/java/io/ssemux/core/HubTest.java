@@ -35,7 +35,10 @@ class HubTest {
     }
 
     private static Connection connect(Hub hub, String user, RecordingSink sink, String... channels) {
-        return hub.connect(new ConnectRequest(Principal.of(user, Grants.all()), List.of(channels), Format.PLAIN, null, "127.0.0.1"), sink);
+        return hub.connect(
+                new ConnectRequest(
+                        Principal.of(user, Grants.all()), List.of(channels), Format.PLAIN, null, "127.0.0.1"),
+                sink);
     }
 
     @Test
@@ -44,8 +47,10 @@ class HubTest {
         RecordingSink sink = new RecordingSink();
         Connection connection = connect(hub, "alice", sink, "jobs", "pending-changes");
 
-        assertThat(sink.text()).isEqualTo("retry: 3000\nevent: connected\ndata: {\"connectionId\":\"" + connection.info().id()
-                + "\",\"channels\":[\"jobs\",\"pending-changes\"],\"heartbeatSeconds\":30}\n\n");
+        assertThat(sink.text())
+                .isEqualTo("retry: 3000\nevent: connected\ndata: {\"connectionId\":\""
+                        + connection.info().id()
+                        + "\",\"channels\":[\"jobs\",\"pending-changes\"],\"heartbeatSeconds\":30}\n\n");
     }
 
     @Test
@@ -58,8 +63,10 @@ class HubTest {
         connect(hub, "b", pending, "pending-changes");
         connect(hub, "c", all, "all");
 
-        assertThat(hub.publish("jobs", "job_completed", "{\"id\":1}").delivered()).isEqualTo(2);
-        assertThat(hub.publish("pending-changes", "manifest_changed", "{}").delivered()).isEqualTo(2);
+        assertThat(hub.publish("jobs", "job_completed", "{\"id\":1}").delivered())
+                .isEqualTo(2);
+        assertThat(hub.publish("pending-changes", "manifest_changed", "{}").delivered())
+                .isEqualTo(2);
 
         assertThat(jobs.types()).containsExactly("connected", "job_completed");
         assertThat(pending.types()).containsExactly("connected", "manifest_changed");
@@ -94,12 +101,16 @@ class HubTest {
     void wrapsDataInAnEnvelopeForEnvelopeConnections() {
         Hub hub = hub();
         RecordingSink sink = new RecordingSink();
-        hub.connect(new ConnectRequest(Principal.of("a", Grants.all()), List.of("jobs"), Format.ENVELOPE, null, "127.0.0.1"), sink);
+        hub.connect(
+                new ConnectRequest(
+                        Principal.of("a", Grants.all()), List.of("jobs"), Format.ENVELOPE, null, "127.0.0.1"),
+                sink);
 
         String id = hub.publish("jobs", "job_completed", "{\"id\":1}").id();
 
-        assertThat(sink.sent.get(1).toString()).isEqualTo(
-                "id: " + id + "\ndata: {\"channel\":\"jobs\",\"type\":\"job_completed\",\"data\":{\"id\":1}}\n\n");
+        assertThat(sink.sent.get(1).toString())
+                .isEqualTo("id: " + id
+                        + "\ndata: {\"channel\":\"jobs\",\"type\":\"job_completed\",\"data\":{\"id\":1}}\n\n");
     }
 
     @Test
@@ -122,7 +133,8 @@ class HubTest {
         RecordingSink sink = new RecordingSink();
         Connection connection = connect(hub, "alice", sink, "jobs");
 
-        Set<String> now = hub.updateSubscriptions("alice", connection.info().id(), List.of("pending-changes"), List.of("jobs"));
+        Set<String> now =
+                hub.updateSubscriptions("alice", connection.info().id(), List.of("pending-changes"), List.of("jobs"));
         hub.publish("jobs", "job_completed", "{}");
         hub.publish("pending-changes", "manifest_changed", "{}");
 
@@ -136,13 +148,18 @@ class HubTest {
         Hub hub = hub();
         Connection connection = connect(hub, "alice", new RecordingSink(), "jobs");
 
-        assertThatThrownBy(() -> hub.updateSubscriptions("mallory", connection.info().id(), List.of("x"), List.of()))
+        assertThatThrownBy(() ->
+                        hub.updateSubscriptions("mallory", connection.info().id(), List.of("x"), List.of()))
                 .isInstanceOf(SsemuxException.class)
-                .extracting(e -> ((SsemuxException) e).kind()).isEqualTo(SsemuxException.Kind.FORBIDDEN);
+                .extracting(e -> ((SsemuxException) e).kind())
+                .isEqualTo(SsemuxException.Kind.FORBIDDEN);
         assertThatThrownBy(() -> hub.updateSubscriptions("alice", "nope", List.of("x"), List.of()))
-                .extracting(e -> ((SsemuxException) e).kind()).isEqualTo(SsemuxException.Kind.NOT_FOUND);
-        assertThatThrownBy(() -> hub.updateSubscriptions("alice", connection.info().id(), List.of("x"), List.of("x")))
-                .extracting(e -> ((SsemuxException) e).kind()).isEqualTo(SsemuxException.Kind.BAD_REQUEST);
+                .extracting(e -> ((SsemuxException) e).kind())
+                .isEqualTo(SsemuxException.Kind.NOT_FOUND);
+        assertThatThrownBy(
+                        () -> hub.updateSubscriptions("alice", connection.info().id(), List.of("x"), List.of("x")))
+                .extracting(e -> ((SsemuxException) e).kind())
+                .isEqualTo(SsemuxException.Kind.BAD_REQUEST);
         assertThat(connection.info().channels()).containsExactly("jobs");
     }
 
@@ -153,7 +170,8 @@ class HubTest {
 
         assertThatThrownBy(() -> connect(hub, "bob", new RecordingSink(), "a", "b", "c"))
                 .hasMessageContaining("expected: at most 2");
-        assertThatThrownBy(() -> hub.updateSubscriptions("alice", connection.info().id(), List.of("b", "c"), List.of()))
+        assertThatThrownBy(
+                        () -> hub.updateSubscriptions("alice", connection.info().id(), List.of("b", "c"), List.of()))
                 .hasMessageContaining("expected: at most 2");
         assertThat(connection.info().channels()).containsExactly("a");
         assertThat(hub.stats().connections()).isEqualTo(1);
@@ -222,10 +240,14 @@ class HubTest {
         hub.publish("other", "t", "x");
         hub.publish("jobs", "t", "2");
         RecordingSink sink = new RecordingSink();
-        hub.connect(new ConnectRequest(Principal.of("a", Grants.all()), List.of("jobs"), Format.PLAIN, cursor, "127.0.0.1"), sink);
+        hub.connect(
+                new ConnectRequest(Principal.of("a", Grants.all()), List.of("jobs"), Format.PLAIN, cursor, "127.0.0.1"),
+                sink);
         hub.publish("jobs", "t", "3");
 
-        assertThat(sink.text()).contains("data: 1\n", "data: 2\n", "data: 3\n").doesNotContain("data: 0\n", "data: x\n");
+        assertThat(sink.text())
+                .contains("data: 1\n", "data: 2\n", "data: 3\n")
+                .doesNotContain("data: 0\n", "data: x\n");
         assertThat(sink.text().indexOf("data: 1")).isLessThan(sink.text().indexOf("data: 2"));
         assertThat(sink.text().indexOf("data: 2")).isLessThan(sink.text().indexOf("data: 3"));
         assertThat(hub.stats().eventsDelivered()).isEqualTo(3);
@@ -239,11 +261,14 @@ class HubTest {
         hub.publish("jobs", "t", "2");
         String head = hub.publish("jobs", "t", "3").id();
         RecordingSink sink = new RecordingSink();
-        hub.connect(new ConnectRequest(Principal.of("a", Grants.all()), List.of("jobs"), Format.PLAIN, cursor, "127.0.0.1"), sink);
+        hub.connect(
+                new ConnectRequest(Principal.of("a", Grants.all()), List.of("jobs"), Format.PLAIN, cursor, "127.0.0.1"),
+                sink);
 
         assertThat(sink.types()).containsExactly("connected", "reset");
-        assertThat(sink.text()).endsWith("id: " + head + "\nevent: reset\ndata: {\"reason\":\"too_old\",\"lastEventId\":\""
-                + cursor + "\"}\n\n");
+        assertThat(sink.text())
+                .endsWith("id: " + head + "\nevent: reset\ndata: {\"reason\":\"too_old\",\"lastEventId\":\"" + cursor
+                        + "\"}\n\n");
     }
 
     @Test
@@ -254,7 +279,9 @@ class HubTest {
         hub.publish("jobs", "t", "2");
         RecordingSink sink = new RecordingSink();
         sink.writable = false;
-        Connection connection = hub.connect(new ConnectRequest(Principal.of("a", Grants.all()), List.of("jobs"), Format.PLAIN, cursor, "127.0.0.1"), sink);
+        Connection connection = hub.connect(
+                new ConnectRequest(Principal.of("a", Grants.all()), List.of("jobs"), Format.PLAIN, cursor, "127.0.0.1"),
+                sink);
         hub.publish("jobs", "t", "3");
         assertThat(sink.types()).containsExactly("connected");
         assertThat(sink.closed).isFalse();
@@ -290,7 +317,8 @@ class HubTest {
     void opensAStreamWithoutChannelsThatLaterSubscribes() {
         Hub hub = hub();
         RecordingSink sink = new RecordingSink();
-        Connection connection = hub.connect(new ConnectRequest(Principal.of("a", Grants.all()), List.of(), Format.PLAIN, null, "127.0.0.1"), sink);
+        Connection connection = hub.connect(
+                new ConnectRequest(Principal.of("a", Grants.all()), List.of(), Format.PLAIN, null, "127.0.0.1"), sink);
         assertThat(hub.publish("jobs", "t", "{}").delivered()).isZero();
 
         hub.updateSubscriptions("a", connection.info().id(), List.of("jobs"), List.of());
@@ -303,7 +331,10 @@ class HubTest {
     void sendsHeartbeatEventsToEnvelopeStreamsSoBrowsersSeeThem() {
         Hub hub = hub(Hub.builder().heartbeat(Duration.ofSeconds(30)));
         RecordingSink sink = new RecordingSink();
-        hub.connect(new ConnectRequest(Principal.of("a", Grants.all()), List.of("jobs"), Format.ENVELOPE, null, "127.0.0.1"), sink);
+        hub.connect(
+                new ConnectRequest(
+                        Principal.of("a", Grants.all()), List.of("jobs"), Format.ENVELOPE, null, "127.0.0.1"),
+                sink);
 
         time.advance(Duration.ofSeconds(30));
 
@@ -376,6 +407,7 @@ class HubTest {
         assertThat(sink.closed).isTrue();
         assertThat(hub.stats().connections()).isZero();
         assertThatThrownBy(() -> hub.publish("jobs", "t", "{}"))
-                .extracting(e -> ((SsemuxException) e).kind()).isEqualTo(SsemuxException.Kind.UNAVAILABLE);
+                .extracting(e -> ((SsemuxException) e).kind())
+                .isEqualTo(SsemuxException.Kind.UNAVAILABLE);
     }
 }

@@ -9,7 +9,7 @@ final class Cookies {
         if (header == null) {
             return null;
         }
-        for (String pair : header.split(";")) {
+        for (String pair : header.split(";", -1)) {
             int eq = pair.indexOf('=');
             if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
                 String value = pair.substring(eq + 1).trim();

@@ -27,12 +27,12 @@ final class GrantsClaim {
                 throw refused("member '" + member + "': unknown (expected: subscribe, publish, admin)");
             }
         }
-        Object admin = claim.getOrDefault("admin", Boolean.FALSE);
-        if (!(admin instanceof Boolean)) {
+        Object admin = claim.getOrDefault("admin", false);
+        if (!(admin instanceof Boolean isAdmin)) {
             throw refused("admin: not a boolean");
         }
         try {
-            return new Grants(patterns(claim, "subscribe"), patterns(claim, "publish"), (Boolean) admin);
+            return new Grants(patterns(claim, "subscribe"), patterns(claim, "publish"), isAdmin);
         } catch (IllegalArgumentException e) {
             throw refused(e.getMessage());
         }
@@ -49,7 +49,8 @@ final class GrantsClaim {
         List<String> patterns = new ArrayList<>(list.size());
         for (Object element : list) {
             if (!(element instanceof String pattern)) {
-                throw refused(member + ": holds a " + (element == null ? "null" : "non-string") + " (expected: channel patterns)");
+                throw refused(member + ": holds a " + (element == null ? "null" : "non-string")
+                        + " (expected: channel patterns)");
             }
             patterns.add(pattern);
         }

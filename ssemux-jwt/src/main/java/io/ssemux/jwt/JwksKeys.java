@@ -42,17 +42,21 @@ final class JwksKeys implements VerificationKeys {
     private final long minRefreshMillis;
 
     private final Object lock = new Object();
-    private JWKSet keys;                        // guarded by lock; null until the first fetch succeeds
-    private long loadedAt;                      // guarded by lock
+    private JWKSet keys; // guarded by lock; null until the first fetch succeeds
+    private long loadedAt; // guarded by lock
     private long lastAttemptAt = Long.MIN_VALUE; // guarded by lock
-    private CompletableFuture<?> inFlight;      // guarded by lock
+    private CompletableFuture<?> inFlight; // guarded by lock
 
     /**
      * @param source  what the keys come from, for messages
      * @param loader  starts fetching the set's JSON; runs off the caller's thread
      */
-    JwksKeys(String source, Supplier<CompletableFuture<String>> loader, Clock clock, Duration lifetime,
-             Duration minRefreshInterval) {
+    JwksKeys(
+            String source,
+            Supplier<CompletableFuture<String>> loader,
+            Clock clock,
+            Duration lifetime,
+            Duration minRefreshInterval) {
         this.source = source;
         this.loader = loader;
         this.clock = clock;
@@ -86,23 +90,27 @@ final class JwksKeys implements VerificationKeys {
             set = keys;
             if (set == null) {
                 refreshIfAllowed(now);
-                throw SsemuxException.unavailable("token: the signing keys of " + source
-                        + " are not loaded yet (expected: retry shortly)", RETRY_AFTER);
+                throw SsemuxException.unavailable(
+                        "token: the signing keys of " + source + " are not loaded yet (expected: retry shortly)",
+                        RETRY_AFTER);
             }
             if (now - loadedAt >= lifetimeMillis) {
                 refreshIfAllowed(now); // in the background; the cached set answers meanwhile
             }
             if (kid != null && set.getKeyByKeyId(kid) == null) {
                 if (refreshIfAllowed(now) || inFlight != null) {
-                    throw SsemuxException.unavailable("token: key id '" + kid + "' is not in the key set of " + source
-                            + "; fetching it again (expected: retry shortly)", RETRY_AFTER);
+                    throw SsemuxException.unavailable(
+                            "token: key id '" + kid + "' is not in the key set of " + source
+                                    + "; fetching it again (expected: retry shortly)",
+                            RETRY_AFTER);
                 }
                 throw SsemuxException.unauthorized("token: key id '" + kid + "' is not in the key set of " + source);
             }
         }
         List<JWSVerifier> verifiers = new ArrayList<>();
         for (JWK key : set.getKeys()) {
-            if ((kid == null || kid.equals(key.getKeyID())) && (key.getAlgorithm() == null || key.getAlgorithm().equals(algorithm))) {
+            if ((kid == null || kid.equals(key.getKeyID()))
+                    && (key.getAlgorithm() == null || key.getAlgorithm().equals(algorithm))) {
                 JWSVerifier verifier = verifier(key, algorithm);
                 if (verifier != null) {
                     verifiers.add(verifier);
@@ -178,7 +186,9 @@ final class JwksKeys implements VerificationKeys {
                 return new MACVerifier(secret);
             }
         } catch (JOSEException e) {
-            LOG.log(Level.WARNING, "ssemux: unusable key '" + key.getKeyID() + "' in " + key.getKeyType() + ": " + e.getMessage());
+            LOG.log(
+                    Level.WARNING,
+                    "ssemux: unusable key '" + key.getKeyID() + "' in " + key.getKeyType() + ": " + e.getMessage());
         }
         return null;
     }

@@ -85,7 +85,8 @@ public final class JwtAuthenticator implements Authenticator {
         try {
             jwt = SignedJWT.parse(token);
         } catch (ParseException e) {
-            throw SsemuxException.unauthorized("token: not a signed JWT (expected: header.payload.signature, alg not none)");
+            throw SsemuxException.unauthorized(
+                    "token: not a signed JWT (expected: header.payload.signature, alg not none)");
         }
         if (!verified(jwt, keys.verifiersFor(jwt.getHeader()))) {
             throw SsemuxException.unauthorized("token: bad signature");
@@ -165,12 +166,13 @@ public final class JwtAuthenticator implements Authenticator {
 
     private void checkIssuerAndAudience(JWTClaimsSet claims) {
         if (issuer != null && !issuer.equals(claims.getIssuer())) {
-            throw SsemuxException.unauthorized("token: issuer " + Names.quote(claims.getIssuer())
-                    + " (expected: " + Names.quote(issuer) + ")");
+            throw SsemuxException.unauthorized(
+                    "token: issuer " + Names.quote(claims.getIssuer()) + " (expected: " + Names.quote(issuer) + ")");
         }
-        if (audience != null && (claims.getAudience() == null || !claims.getAudience().contains(audience))) {
-            throw SsemuxException.unauthorized("token: audience " + claims.getAudience()
-                    + " (expected: to include " + Names.quote(audience) + ")");
+        if (audience != null
+                && (claims.getAudience() == null || !claims.getAudience().contains(audience))) {
+            throw SsemuxException.unauthorized("token: audience " + claims.getAudience() + " (expected: to include "
+                    + Names.quote(audience) + ")");
         }
     }
 
@@ -178,7 +180,6 @@ public final class JwtAuthenticator implements Authenticator {
     public static final class Builder {
         private VerificationKeys keys;
         private String keysSource;
-        private JwksKeys jwks;
         private String issuer;
         private String audience;
         private String cookie;
@@ -234,7 +235,8 @@ public final class JwtAuthenticator implements Authenticator {
         /** The cookie that may carry the token (default: none). */
         public Builder cookie(String name) {
             Objects.requireNonNull(name, "name");
-            if (name.isEmpty() || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+            if (name.isEmpty()
+                    || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
                 throw new IllegalArgumentException("cookie: '" + name + "' (expected: a cookie name)");
             }
             this.cookie = name;
@@ -280,7 +282,8 @@ public final class JwtAuthenticator implements Authenticator {
 
         private Builder keys(VerificationKeys keys, String source) {
             if (keysSource != null) {
-                throw new IllegalStateException("key source: " + source + " after " + keysSource + " (expected: one key source)");
+                throw new IllegalStateException(
+                        "key source: " + source + " after " + keysSource + " (expected: one key source)");
             }
             this.keys = keys;
             this.keysSource = source;
@@ -296,13 +299,18 @@ public final class JwtAuthenticator implements Authenticator {
          */
         public JwtAuthenticator build() {
             if (keysSource == null) {
-                throw new IllegalStateException("no key source (expected: hmacSecret, publicKeyPem, jwksUrl or jwksFile)");
+                throw new IllegalStateException(
+                        "no key source (expected: hmacSecret, publicKeyPem, jwksUrl or jwksFile)");
             }
             if (keys != null) {
                 return new JwtAuthenticator(this, keys);
             }
-            JwksKeys set = new JwksKeys(keysSource, jwksFile != null ? fileLoader(jwksFile) : urlLoader(jwksUrl),
-                    clock, jwksLifetime, jwksMinRefresh);
+            JwksKeys set = new JwksKeys(
+                    keysSource,
+                    jwksFile != null ? fileLoader(jwksFile) : urlLoader(jwksUrl),
+                    clock,
+                    jwksLifetime,
+                    jwksMinRefresh);
             if (!set.loadNow(jwksTimeout) && jwksFile != null) {
                 throw new IllegalStateException("jwksFile: cannot read a JSON Web Key Set from " + jwksFile);
             }
@@ -320,15 +328,21 @@ public final class JwtAuthenticator implements Authenticator {
         }
 
         private java.util.function.Supplier<CompletableFuture<String>> urlLoader(URI url) {
-            HttpClient client = httpClient != null ? httpClient
+            HttpClient client = httpClient != null
+                    ? httpClient
                     : HttpClient.newBuilder().connectTimeout(jwksTimeout).build();
-            HttpRequest request = HttpRequest.newBuilder(url).timeout(jwksTimeout).header("Accept", "application/json").GET().build();
-            return () -> client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
-                if (response.statusCode() != 200) {
-                    throw new CompletionException(new IOException("GET " + url + ": " + response.statusCode()));
-                }
-                return response.body();
-            });
+            HttpRequest request = HttpRequest.newBuilder(url)
+                    .timeout(jwksTimeout)
+                    .header("Accept", "application/json")
+                    .GET()
+                    .build();
+            return () -> client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                    .thenApply(response -> {
+                        if (response.statusCode() != 200) {
+                            throw new CompletionException(new IOException("GET " + url + ": " + response.statusCode()));
+                        }
+                        return response.body();
+                    });
         }
     }
 }

@@ -22,7 +22,8 @@ final class PemKeys {
         int begin = pem.indexOf(BEGIN);
         int end = pem.indexOf(END);
         if (begin < 0 || end < begin) {
-            throw new IllegalArgumentException("public key: no '" + BEGIN + "' block (expected: a PEM public key, RSA or EC)");
+            throw new IllegalArgumentException(
+                    "public key: no '" + BEGIN + "' block (expected: a PEM public key, RSA or EC)");
         }
         byte[] der;
         try {
@@ -37,6 +38,7 @@ final class PemKeys {
                 // try the next algorithm
             }
         }
-        throw new IllegalArgumentException("public key: neither an RSA nor an EC key (expected: a PEM public key, RSA or EC)");
+        throw new IllegalArgumentException(
+                "public key: neither an RSA nor an EC key (expected: a PEM public key, RSA or EC)");
     }
 }

@@ -54,8 +54,8 @@ final class StaticKeys implements VerificationKeys {
     @Override
     public List<JWSVerifier> verifiersFor(JWSHeader header) {
         if (!algorithms.contains(header.getAlgorithm())) {
-            throw SsemuxException.unauthorized("token: signed with " + header.getAlgorithm()
-                    + " (expected: one of " + algorithms + ")");
+            throw SsemuxException.unauthorized(
+                    "token: signed with " + header.getAlgorithm() + " (expected: one of " + algorithms + ")");
         }
         return List.of(verifier);
     }

@@ -56,18 +56,25 @@ class JwksTest {
     @Test
     void picksTheKeyOfTheTokensKeyIdFromAFile() throws IOException {
         Path file = Files.writeString(dir.resolve("jwks.json"), publicSet(first, second));
-        JwtAuthenticator jwks = JwtAuthenticator.builder().jwksFile(file).clock(time.clock()).build();
+        JwtAuthenticator jwks =
+                JwtAuthenticator.builder().jwksFile(file).clock(time.clock()).build();
 
-        assertThat(jwks.authenticate(Requests.bearer(Tokens.rsa(first, Tokens.claims("alice", c -> c)))).user()).isEqualTo("alice");
-        assertThat(jwks.authenticate(Requests.bearer(Tokens.ec(second, Tokens.claims("bob", c -> c)))).user()).isEqualTo("bob");
-        assertThatThrownBy(() -> jwks.authenticate(Requests.bearer(Tokens.rsa(Tokens.rsa("2026-01"), Tokens.claims("eve", c -> c)))))
+        assertThat(jwks.authenticate(Requests.bearer(Tokens.rsa(first, Tokens.claims("alice", c -> c))))
+                        .user())
+                .isEqualTo("alice");
+        assertThat(jwks.authenticate(Requests.bearer(Tokens.ec(second, Tokens.claims("bob", c -> c))))
+                        .user())
+                .isEqualTo("bob");
+        assertThatThrownBy(() -> jwks.authenticate(
+                        Requests.bearer(Tokens.rsa(Tokens.rsa("2026-01"), Tokens.claims("eve", c -> c)))))
                 .hasMessage("token: bad signature");
     }
 
     @Test
     void aRotatedKeyIsFetchedInTheBackgroundWhileItsFirstRequestIsToldToRetry() throws IOException {
         Path file = Files.writeString(dir.resolve("jwks.json"), publicSet(first));
-        JwtAuthenticator jwks = JwtAuthenticator.builder().jwksFile(file).clock(time.clock()).build();
+        JwtAuthenticator jwks =
+                JwtAuthenticator.builder().jwksFile(file).clock(time.clock()).build();
         String rotated = Tokens.ec(second, Tokens.claims("alice", c -> c));
         Files.writeString(file, publicSet(first, second));
         time.advance(Duration.ofSeconds(31)); // past the least interval between two fetches
@@ -78,7 +85,8 @@ class JwksTest {
                     assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(1));
                 })
                 .hasMessageContaining("key id '2026-02' is not in the key set");
-        await().atMost(Duration.ofSeconds(10)).until(() -> kindOf(() -> jwks.authenticate(Requests.bearer(rotated))) == null);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> kindOf(() -> jwks.authenticate(Requests.bearer(rotated))) == null);
     }
 
     @Test
@@ -95,21 +103,27 @@ class JwksTest {
         server.start();
         JwtAuthenticator jwks = JwtAuthenticator.builder()
                 .jwksUrl(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json"))
-                .clock(time.clock()).build();
+                .clock(time.clock())
+                .build();
         String forged = Tokens.rsa(Tokens.rsa("made-up"), Tokens.claims("eve", c -> c));
         assertThat(fetches.get()).isEqualTo(1);
 
         for (int i = 0; i < 50; i++) {
-            assertThat(kindOf(() -> jwks.authenticate(Requests.bearer(forged)))).isEqualTo(SsemuxException.Kind.UNAUTHORIZED);
+            assertThat(kindOf(() -> jwks.authenticate(Requests.bearer(forged))))
+                    .isEqualTo(SsemuxException.Kind.UNAUTHORIZED);
         }
         assertThat(fetches.get()).isEqualTo(1);
 
         time.advance(Duration.ofSeconds(31));
-        assertThat(kindOf(() -> jwks.authenticate(Requests.bearer(forged)))).isEqualTo(SsemuxException.Kind.UNAVAILABLE);
-        await().atMost(Duration.ofSeconds(10)).until(() -> kindOf(() -> jwks.authenticate(Requests.bearer(forged)))
-                == SsemuxException.Kind.UNAUTHORIZED);
+        assertThat(kindOf(() -> jwks.authenticate(Requests.bearer(forged))))
+                .isEqualTo(SsemuxException.Kind.UNAVAILABLE);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        kindOf(() -> jwks.authenticate(Requests.bearer(forged))) == SsemuxException.Kind.UNAUTHORIZED);
         assertThat(fetches.get()).isEqualTo(2);
-        assertThat(jwks.authenticate(Requests.bearer(Tokens.rsa(first, Tokens.claims("alice", c -> c)))).user()).isEqualTo("alice");
+        assertThat(jwks.authenticate(Requests.bearer(Tokens.rsa(first, Tokens.claims("alice", c -> c))))
+                        .user())
+                .isEqualTo("alice");
     }
 
     @Test
@@ -126,19 +140,23 @@ class JwksTest {
         server.start();
         JwtAuthenticator jwks = JwtAuthenticator.builder()
                 .jwksUrl(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json"))
-                .clock(time.clock()).build();
+                .clock(time.clock())
+                .build();
         String token = Tokens.rsa(first, Tokens.claims("alice", c -> c));
 
         assertThat(kindOf(() -> jwks.authenticate(Requests.bearer(token)))).isEqualTo(SsemuxException.Kind.UNAVAILABLE);
         body.set(publicSet(first));
         time.advance(Duration.ofSeconds(31));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> kindOf(() -> jwks.authenticate(Requests.bearer(token))) == null);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> kindOf(() -> jwks.authenticate(Requests.bearer(token))) == null);
     }
 
     @Test
     void anUnreadableKeySetFileStopsTheStart() {
-        assertThatThrownBy(() -> JwtAuthenticator.builder().jwksFile(dir.resolve("missing.json")).build())
+        assertThatThrownBy(() -> JwtAuthenticator.builder()
+                        .jwksFile(dir.resolve("missing.json"))
+                        .build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("jwksFile: cannot read a JSON Web Key Set from");
     }

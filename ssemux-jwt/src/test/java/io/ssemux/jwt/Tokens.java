@@ -49,15 +49,15 @@ final class Tokens {
     }
 
     static String pem(java.security.PublicKey key) {
-        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(key.getEncoded())
+        return "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
     }
 
     /** Claims for {@code sub}, valid for an hour from {@link #NOW}, changed by {@code more}. */
     static JWTClaimsSet claims(String sub, UnaryOperator<JWTClaimsSet.Builder> more) {
-        return more.apply(new JWTClaimsSet.Builder()
-                .subject(sub)
-                .expirationTime(Date.from(NOW.plusSeconds(3600)))).build();
+        return more.apply(new JWTClaimsSet.Builder().subject(sub).expirationTime(Date.from(NOW.plusSeconds(3600))))
+                .build();
     }
 
     static String hmac(byte[] secret, JWTClaimsSet claims) {
@@ -85,7 +85,8 @@ final class Tokens {
     }
 
     static String sign(JWSAlgorithm algorithm, String kid, JWSSigner signer, JWTClaimsSet claims) {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(kid).build(), claims);
+        SignedJWT jwt =
+                new SignedJWT(new JWSHeader.Builder(algorithm).keyID(kid).build(), claims);
         try {
             jwt.sign(signer);
         } catch (JOSEException e) {

@@ -28,7 +28,8 @@ public record RouteResponse(int status, String contentType, byte[] body, Map<Str
 
     /** A JSON answer; {@code json} must be a JSON text. */
     public static RouteResponse json(int status, String json) {
-        return new RouteResponse(status, "application/json; charset=utf-8", json.getBytes(StandardCharsets.UTF_8), Map.of());
+        return new RouteResponse(
+                status, "application/json; charset=utf-8", json.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
     /** An answer of any type. */
@@ -51,8 +52,11 @@ public record RouteResponse(int status, String contentType, byte[] body, Map<Str
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RouteResponse other && status == other.status && Objects.equals(contentType, other.contentType)
-                && Arrays.equals(body, other.body) && headers.equals(other.headers);
+        return o instanceof RouteResponse other
+                && status == other.status
+                && Objects.equals(contentType, other.contentType)
+                && Arrays.equals(body, other.body)
+                && headers.equals(other.headers);
     }
 
     @Override
@@ -62,7 +66,7 @@ public record RouteResponse(int status, String contentType, byte[] body, Map<Str
 
     @Override
     public String toString() {
-        return "RouteResponse[status=" + status + ", contentType=" + contentType + ", body=" + body.length + " bytes, headers="
-                + headers + "]";
+        return "RouteResponse[status=" + status + ", contentType=" + contentType + ", body=" + body.length
+                + " bytes, headers=" + headers + "]";
     }
 }

@@ -11,17 +11,16 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsConfigBuilder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.ssemux.core.Hub;
 import io.ssemux.core.spi.Authenticator;
 import io.ssemux.netty.internal.ServerInitializer;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import javax.net.ssl.SSLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,8 +66,16 @@ public final class SsemuxServer implements AutoCloseable {
     private Channel serverChannel;
 
     private SsemuxServer(Builder builder) {
-        this.initializer = new ServerInitializer(builder.hub, builder.authenticator, builder.routes, builder.routeLimits,
-                builder.maxBodyBytes, cors(builder.allowedOrigins), builder.tls, builder.flushWindow, channels);
+        this.initializer = new ServerInitializer(
+                builder.hub,
+                builder.authenticator,
+                builder.routes,
+                builder.routeLimits,
+                builder.maxBodyBytes,
+                cors(builder.allowedOrigins),
+                builder.tls,
+                builder.flushWindow,
+                channels);
         this.tls = builder.tls != null;
         this.trustsAnyone = builder.authenticator.trustsAnyone();
         this.trustAnyoneOnNetwork = builder.trustAnyoneOnNetwork;
@@ -121,7 +129,8 @@ public final class SsemuxServer implements AutoCloseable {
                 // One allocator for every connection, whose per-connection handle is smaller than the
                 // adaptive one's: a stream reads nothing after its request, and requests are small.
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, RECEIVE_BUFFERS)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                .childOption(
+                        ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(outboundLimitBytes / 2, outboundLimitBytes))
                 .childHandler(initializer);
         try {
@@ -130,11 +139,18 @@ public final class SsemuxServer implements AutoCloseable {
             shutdownGroups();
             throw e;
         }
-        log.info("ssemux listening on {}://{}:{} ({} transport, {} I/O threads)", tls ? "https" : "http", host, port(),
-                transport.name(), ioThreads);
+        log.info(
+                "ssemux listening on {}://{}:{} ({} transport, {} I/O threads)",
+                tls ? "https" : "http",
+                host,
+                port(),
+                transport.name(),
+                ioThreads);
         if (trustsAnyone && !isLoopback(host)) {
-            log.warn("ssemux trusts anyone on a network address: whoever reaches {}:{} can read and publish as any user",
-                    host, port());
+            log.warn(
+                    "ssemux trusts anyone on a network address: whoever reaches {}:{} can read and publish as any user",
+                    host,
+                    port());
         }
         return this;
     }
@@ -311,11 +327,15 @@ public final class SsemuxServer implements AutoCloseable {
             Objects.requireNonNull(certificateChain, "certificateChain");
             Objects.requireNonNull(privateKey, "privateKey");
             try {
-                this.tls = SslContextBuilder.forServer(certificateChain.toFile(), privateKey.toFile()).build();
+                this.tls = SslContextBuilder.forServer(certificateChain.toFile(), privateKey.toFile())
+                        .build();
             } catch (SSLException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("tls: cannot use " + certificateChain.getFileName() + " and "
-                        + privateKey.getFileName() + " (expected: a PEM certificate chain and its PEM private key): "
-                        + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "tls: cannot use " + certificateChain.getFileName() + " and "
+                                + privateKey.getFileName()
+                                + " (expected: a PEM certificate chain and its PEM private key): "
+                                + e.getMessage(),
+                        e);
             }
             return this;
         }
@@ -330,7 +350,6 @@ public final class SsemuxServer implements AutoCloseable {
             return this;
         }
 
-
         /**
          * Origins whose pages may read the server's answers from another origin (CORS), such as
          * {@code http://localhost:5173}; {@code *} allows any origin, without cookies. Default: none,
@@ -341,7 +360,8 @@ public final class SsemuxServer implements AutoCloseable {
         public Builder allowedOrigins(List<String> origins) {
             for (String origin : origins) {
                 if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
-                    throw new IllegalArgumentException("origin: '" + origin + "' (expected: scheme://host[:port], or *)");
+                    throw new IllegalArgumentException(
+                            "origin: '" + origin + "' (expected: scheme://host[:port], or *)");
                 }
             }
             allowedOrigins.clear();

@@ -22,11 +22,13 @@ class AccessTest {
     /** Bearer credentials of the test, standing for verified tokens. */
     private static final Map<String, Principal> TOKENS = Map.of(
             "alice", new Principal("alice", new Grants(List.of("jobs"), List.of(), false), EXPIRY),
-            "alice-fresh", new Principal("alice", new Grants(List.of("jobs"), List.of(), false), EXPIRY.plusSeconds(3600)),
+            "alice-fresh",
+                    new Principal("alice", new Grants(List.of("jobs"), List.of(), false), EXPIRY.plusSeconds(3600)),
             "alice-less", new Principal("alice", Grants.none(), EXPIRY.plusSeconds(3600)),
             "bob", new Principal("bob", new Grants(List.of("jobs", "payroll"), List.of(), false), EXPIRY),
             "publisher", Principal.of("billing-service", new Grants(List.of(), List.of("jobs", "user:*"), false)),
             "root", Principal.of("root", new Grants(List.of(), List.of(), true)));
+
     private static final Authenticator BEARER = request -> {
         String header = request.header("Authorization");
         Principal principal = header == null ? null : TOKENS.get(header.replace("Bearer ", ""));
@@ -40,11 +42,13 @@ class AccessTest {
     final ServerExtension server = new ServerExtension().server(s -> s.authenticator(BEARER));
 
     private TestStream stream(String token, String query) {
-        return TestStream.open(server.http(), server.uri("/api/sse/stream" + query), "Authorization", "Bearer " + token);
+        return TestStream.open(
+                server.http(), server.uri("/api/sse/stream" + query), "Authorization", "Bearer " + token);
     }
 
     private HttpResponse<String> post(String token, String path, String contentType, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path)).header("Content-Type", contentType)
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path))
+                .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
@@ -53,7 +57,10 @@ class AccessTest {
     }
 
     private HttpResponse<String> publish(String token, String channel, String data) {
-        return post(token, "/api/sse/publish", "application/json",
+        return post(
+                token,
+                "/api/sse/publish",
+                "application/json",
                 "{\"channel\":\"" + channel + "\",\"type\":\"t\",\"data\":" + data + "}");
     }
 
@@ -63,11 +70,18 @@ class AccessTest {
 
     @Test
     void aStreamWithoutChannelsCarriesOnlyWhatItsUserMayReadLiveAndInReplay() {
-        String cursor = ServerExtension.json(publish("publisher", "jobs", "0").body()).get("id").asText();
+        String cursor = ServerExtension.json(publish("publisher", "jobs", "0").body())
+                .get("id")
+                .asText();
         publish("publisher", "user:bob", "\"bob's, replayed\"");
         publish("publisher", "jobs", "1");
-        try (TestStream alice = TestStream.open(server.http(), server.uri("/api/sse/stream"),
-                "Authorization", "Bearer alice", "Last-Event-ID", cursor)) {
+        try (TestStream alice = TestStream.open(
+                server.http(),
+                server.uri("/api/sse/stream"),
+                "Authorization",
+                "Bearer alice",
+                "Last-Event-ID",
+                cursor)) {
             alice.connected();
             publish("publisher", "user:bob", "\"bob's\"");
             publish("publisher", "user:alice", "\"alice's\"");
@@ -82,8 +96,11 @@ class AccessTest {
         try (TestStream alice = stream("alice", "?channels=jobs,user:bob,payroll")) {
             assertThat(alice.status()).isEqualTo(403);
         }
-        HttpResponse<String> refused = server.send(HttpRequest.newBuilder(server.uri("/api/sse/stream?channels=user:bob"))
-                .header("Authorization", "Bearer alice").GET().build());
+        HttpResponse<String> refused =
+                server.send(HttpRequest.newBuilder(server.uri("/api/sse/stream?channels=user:bob"))
+                        .header("Authorization", "Bearer alice")
+                        .GET()
+                        .build());
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(error(refused)).isEqualTo("channels [user:bob]: not granted to user 'alice'");
         assertThat(server.hub().stats().connections()).isZero();
@@ -114,8 +131,8 @@ class AccessTest {
 
     @Test
     void aCrossSiteSimplePostIsRefusedForItsContentType() {
-        HttpResponse<String> plain = post("publisher", "/api/sse/publish", "text/plain",
-                "{\"channel\":\"jobs\",\"type\":\"t\",\"data\":1}");
+        HttpResponse<String> plain =
+                post("publisher", "/api/sse/publish", "text/plain", "{\"channel\":\"jobs\",\"type\":\"t\",\"data\":1}");
         HttpResponse<String> form = post("publisher", "/api/sse/publish", "application/x-www-form-urlencoded", "a=1");
 
         assertThat(plain.statusCode()).isEqualTo(415);
@@ -127,13 +144,18 @@ class AccessTest {
     @Test
     void statsAreForAdminsOnly() {
         HttpResponse<String> byUser = server.send(HttpRequest.newBuilder(server.uri("/api/sse/stats"))
-                .header("Authorization", "Bearer alice").GET().build());
+                .header("Authorization", "Bearer alice")
+                .GET()
+                .build());
         HttpResponse<String> byAdmin = server.send(HttpRequest.newBuilder(server.uri("/api/sse/stats"))
-                .header("Authorization", "Bearer root").GET().build());
+                .header("Authorization", "Bearer root")
+                .GET()
+                .build());
 
         assertThat(byUser.statusCode()).isEqualTo(403);
         assertThat(byAdmin.statusCode()).isEqualTo(200);
-        assertThat(ServerExtension.json(byAdmin.body()).has("connectionsPerUser")).isTrue();
+        assertThat(ServerExtension.json(byAdmin.body()).has("connectionsPerUser"))
+                .isTrue();
     }
 
     @Test
@@ -141,9 +163,15 @@ class AccessTest {
         try (TestStream alice = stream("alice", "?channels=jobs")) {
             String id = alice.connected().get("connectionId").asText();
 
-            HttpResponse<String> byBob = post("bob", "/api/sse/subscriptions", "application/json",
+            HttpResponse<String> byBob = post(
+                    "bob",
+                    "/api/sse/subscriptions",
+                    "application/json",
                     "{\"connectionId\":\"" + id + "\",\"subscribe\":[\"payroll\"]}");
-            HttpResponse<String> beyondGrants = post("alice", "/api/sse/subscriptions", "application/json",
+            HttpResponse<String> beyondGrants = post(
+                    "alice",
+                    "/api/sse/subscriptions",
+                    "application/json",
                     "{\"connectionId\":\"" + id + "\",\"subscribe\":[\"payroll\"]}");
 
             assertThat(byBob.statusCode()).isEqualTo(403);
@@ -159,11 +187,14 @@ class AccessTest {
         try (TestStream alice = stream("alice", "?channels=jobs")) {
             String id = alice.connected().get("connectionId").asText();
 
-            HttpResponse<String> refreshed = post("alice-fresh", "/api/sse/token", "application/json",
-                    "{\"connectionId\":\"" + id + "\"}");
-            HttpResponse<String> byBob = post("bob", "/api/sse/token", "application/json", "{\"connectionId\":\"" + id + "\"}");
-            HttpResponse<String> unknown = post("alice", "/api/sse/token", "application/json", "{\"connectionId\":\"nope\"}");
-            HttpResponse<String> less = post("alice-less", "/api/sse/token", "application/json", "{\"connectionId\":\"" + id + "\"}");
+            HttpResponse<String> refreshed =
+                    post("alice-fresh", "/api/sse/token", "application/json", "{\"connectionId\":\"" + id + "\"}");
+            HttpResponse<String> byBob =
+                    post("bob", "/api/sse/token", "application/json", "{\"connectionId\":\"" + id + "\"}");
+            HttpResponse<String> unknown =
+                    post("alice", "/api/sse/token", "application/json", "{\"connectionId\":\"nope\"}");
+            HttpResponse<String> less =
+                    post("alice-less", "/api/sse/token", "application/json", "{\"connectionId\":\"" + id + "\"}");
 
             JsonNode answer = ServerExtension.json(refreshed.body());
             assertThat(refreshed.statusCode()).isEqualTo(200);
@@ -172,7 +203,8 @@ class AccessTest {
             assertThat(byBob.statusCode()).isEqualTo(403);
             assertThat(unknown.statusCode()).isEqualTo(404);
             assertThat(less.statusCode()).isEqualTo(200);
-            assertThat(ServerExtension.json(less.body()).get("channels").toString()).isEqualTo("[]");
+            assertThat(ServerExtension.json(less.body()).get("channels").toString())
+                    .isEqualTo("[]");
             SseMessage revoked = alice.next();
             assertThat(revoked.type()).isEqualTo("revoked");
             assertThat(revoked.data()).isEqualTo("{\"channels\":[\"jobs\"]}");

@@ -25,8 +25,10 @@ class CorsTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("access-control-allow-origin")).hasValue(APP);
-        assertThat(response.headers().firstValue("access-control-allow-methods").orElse("")).contains("POST");
-        assertThat(response.headers().firstValue("access-control-allow-credentials")).hasValue("true");
+        assertThat(response.headers().firstValue("access-control-allow-methods").orElse(""))
+                .contains("POST");
+        assertThat(response.headers().firstValue("access-control-allow-credentials"))
+                .hasValue("true");
     }
 
     @Test
@@ -39,7 +41,8 @@ class CorsTest {
         assertThat(publish.statusCode()).isEqualTo(202);
         assertThat(publish.headers().firstValue("access-control-allow-origin")).hasValue(APP);
 
-        try (TestStream stream = TestStream.open(server.http(), server.uri("/api/sse/stream?user=a&channels=jobs"), "Origin", APP)) {
+        try (TestStream stream =
+                TestStream.open(server.http(), server.uri("/api/sse/stream?user=a&channels=jobs"), "Origin", APP)) {
             assertThat(stream.header("access-control-allow-origin")).isEqualTo(APP);
             stream.connected();
             server.publish("jobs", "t", "2");
@@ -55,10 +58,13 @@ class CorsTest {
                 .header("Access-Control-Request-Method", "POST")
                 .build());
         HttpResponse<String> stats = server.send(HttpRequest.newBuilder(server.uri("/api/sse/stats"))
-                .header("Origin", "http://evil.example").build());
+                .header("Origin", "http://evil.example")
+                .build());
 
-        assertThat(preflight.headers().firstValue("access-control-allow-origin")).isEmpty();
-        assertThat(preflight.headers().firstValue("access-control-allow-methods")).isEmpty();
+        assertThat(preflight.headers().firstValue("access-control-allow-origin"))
+                .isEmpty();
+        assertThat(preflight.headers().firstValue("access-control-allow-methods"))
+                .isEmpty();
         assertThat(stats.headers().firstValue("access-control-allow-origin")).isEmpty();
     }
 
@@ -69,9 +75,11 @@ class CorsTest {
         plain.start();
         try {
             HttpResponse<String> stats = plain.send(HttpRequest.newBuilder(plain.uri("/api/sse/stats"))
-                    .header("Origin", APP).build());
+                    .header("Origin", APP)
+                    .build());
             assertThat(stats.statusCode()).isEqualTo(200);
-            assertThat(stats.headers().firstValue("access-control-allow-origin")).isEmpty();
+            assertThat(stats.headers().firstValue("access-control-allow-origin"))
+                    .isEmpty();
         } finally {
             plain.stop();
         }
@@ -80,7 +88,7 @@ class CorsTest {
     @Test
     void refusesAMalformedOriginSetting() {
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                () -> SsemuxServer.builder(server.hub()).allowedOrigins(List.of("localhost:5173")))
+                        () -> SsemuxServer.builder(server.hub()).allowedOrigins(List.of("localhost:5173")))
                 .hasMessageContaining("expected: scheme://host[:port], or *");
     }
 }

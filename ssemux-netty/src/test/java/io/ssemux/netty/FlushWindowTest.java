@@ -18,19 +18,26 @@ class FlushWindowTest {
 
     @Test
     void eventsPublishedWithinAWindowArriveTogetherInOrder() {
-        try (TestStream first = server.stream("a", "jobs"); TestStream second = server.stream("b", "jobs")) {
+        try (TestStream first = server.stream("a", "jobs");
+                TestStream second = server.stream("b", "jobs")) {
             first.connected();
             second.connected();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                ids.add(server.publish("jobs", "tick", "{\"n\":" + i + "}").get("id").asText());
+                ids.add(server.publish("jobs", "tick", "{\"n\":" + i + "}")
+                        .get("id")
+                        .asText());
             }
 
             assertThat(first.next(20)).extracting(SseMessage::lastEventId).containsExactlyElementsOf(ids);
-            assertThat(second.next(20)).extracting(SseMessage::data).startsWith("{\"n\":0}").endsWith("{\"n\":19}");
+            assertThat(second.next(20))
+                    .extracting(SseMessage::data)
+                    .startsWith("{\"n\":0}")
+                    .endsWith("{\"n\":19}");
             // Each I/O thread counts its deliveries after it flushed them: the count may trail the bytes.
             await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> assertThat(server.hub().stats().eventsDelivered()).isEqualTo(40));
+                    .untilAsserted(() ->
+                            assertThat(server.hub().stats().eventsDelivered()).isEqualTo(40));
         }
     }
 

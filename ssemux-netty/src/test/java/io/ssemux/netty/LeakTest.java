@@ -20,7 +20,8 @@ class LeakTest {
     void twoThousandConnectDisconnectCyclesLeaveNoConnectionInAnyIndex() throws Exception {
         for (int i = 0; i < CYCLES; i++) {
             String channels = i % 3 == 0 ? "all" : "jobs,c" + (i % 50);
-            try (Socket socket = RawStream.open(server.port(), "/api/sse/stream?user=u" + (i % 20) + "&channels=" + channels)) {
+            try (Socket socket =
+                    RawStream.open(server.port(), "/api/sse/stream?user=u" + (i % 20) + "&channels=" + channels)) {
                 RawStream.readUntil(socket.getInputStream(), "event: connected");
                 if (i % 2 == 0) {
                     socket.setSoLinger(true, 0); // abrupt: the close sends a RST

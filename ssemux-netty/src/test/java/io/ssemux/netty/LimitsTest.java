@@ -9,12 +9,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LimitsTest {
     @RegisterExtension
-    final ServerExtension server = new ServerExtension().hub(h -> h.maxConnectionsPerUser(2).maxConnections(4));
+    final ServerExtension server =
+            new ServerExtension().hub(h -> h.maxConnectionsPerUser(2).maxConnections(4));
 
     @Test
     void evictsTheOldestStreamOfAUserWithAnEvictedEvent() {
         try (TestStream oldest = server.stream("alice", "jobs");
-             TestStream middle = server.stream("alice", "jobs")) {
+                TestStream middle = server.stream("alice", "jobs")) {
             String oldestId = oldest.connected().get("connectionId").asText();
             middle.connected();
             try (TestStream newest = server.stream("alice", "jobs")) {
@@ -28,7 +29,8 @@ class LimitsTest {
                 server.publish("jobs", "t", "1");
                 assertThat(middle.next().data()).isEqualTo("1");
                 assertThat(newest.next().data()).isEqualTo("1");
-                assertThat(server.stats().get("connectionsPerUser").get("alice").asInt()).isEqualTo(2);
+                assertThat(server.stats().get("connectionsPerUser").get("alice").asInt())
+                        .isEqualTo(2);
                 assertThat(server.stats().get("connectionsEvicted").asInt()).isEqualTo(1);
                 assertThat(server.hub().stats().connectionsPerUser()).containsEntry("alice", 2);
                 assertThat(oldestId).isNotBlank();
@@ -38,8 +40,10 @@ class LimitsTest {
 
     @Test
     void answers503WithRetryAfterBeyondTheGlobalCap() {
-        try (TestStream a = server.stream("a", "jobs"); TestStream b = server.stream("b", "jobs");
-             TestStream c = server.stream("c", "jobs"); TestStream d = server.stream("d", "jobs")) {
+        try (TestStream a = server.stream("a", "jobs");
+                TestStream b = server.stream("b", "jobs");
+                TestStream c = server.stream("c", "jobs");
+                TestStream d = server.stream("d", "jobs")) {
             for (TestStream s : new TestStream[] {a, b, c, d}) {
                 s.connected();
             }
@@ -47,18 +51,22 @@ class LimitsTest {
 
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.headers().firstValue("retry-after")).hasValue("3");
-            assertThat(ServerExtension.json(refused.body()).get("error").asText()).isEqualTo("unavailable");
+            assertThat(ServerExtension.json(refused.body()).get("error").asText())
+                    .isEqualTo("unavailable");
             assertThat(server.stats().get("connections").asInt()).isEqualTo(4);
         }
     }
 
     @Test
     void filtersConnectionsPerUserInStats() {
-        try (TestStream a = server.stream("a", "jobs"); TestStream b = server.stream("b", "jobs")) {
+        try (TestStream a = server.stream("a", "jobs");
+                TestStream b = server.stream("b", "jobs")) {
             a.connected();
             b.connected();
             assertThat(server.stats().get("connectionsPerUser").size()).isEqualTo(2);
-            assertThat(ServerExtension.json(server.get("/api/sse/stats?user=a").body()).get("connectionsPerUser").toString())
+            assertThat(ServerExtension.json(server.get("/api/sse/stats?user=a").body())
+                            .get("connectionsPerUser")
+                            .toString())
                     .isEqualTo("{\"a\":1}");
         }
     }

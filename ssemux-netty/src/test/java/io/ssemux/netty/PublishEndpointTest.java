@@ -19,10 +19,12 @@ class PublishEndpointTest {
 
     @Test
     void acceptsAnEventAndSaysItsIdAndHowManyGotIt() {
-        try (TestStream a = server.stream("a", "jobs"); TestStream b = server.stream("b", "all")) {
+        try (TestStream a = server.stream("a", "jobs");
+                TestStream b = server.stream("b", "all")) {
             a.connected();
             b.connected();
-            HttpResponse<String> response = server.post("/api/sse/publish",
+            HttpResponse<String> response = server.post(
+                    "/api/sse/publish",
                     "{\"channel\":\"jobs\",\"type\":\"job_completed\",\"data\":{\"id\":1,\"status\":\"done\"}}");
 
             assertThat(response.statusCode()).isEqualTo(202);
@@ -42,30 +44,33 @@ class PublishEndpointTest {
             server.publish("jobs", "t", "[1, 2.5, null, true]");
             server.publish("jobs", "t", "null");
 
-            assertThat(stream.next(3)).extracting(SseMessage::data)
+            assertThat(stream.next(3))
+                    .extracting(SseMessage::data)
                     .containsExactly("\"line one\\nline two\"", "[1,2.5,null,true]", "null");
         }
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "malformed JSON       | {\"channel\":\"jobs\",                                  | malformed JSON",
-            "not an object        | [1,2]                                                    | not a JSON object",
-            "empty body           | ''                                                       | body: empty",
-            "missing channel      | {\"type\":\"t\",\"data\":1}                             | channel: missing",
-            "missing type         | {\"channel\":\"jobs\",\"data\":1}                       | type: missing",
-            "missing data         | {\"channel\":\"jobs\",\"type\":\"t\"}                   | data: missing",
-            "number as channel    | {\"channel\":5,\"type\":\"t\",\"data\":1}               | channel: number (expected: a string)",
-            "unknown field        | {\"channel\":\"jobs\",\"type\":\"t\",\"data\":1,\"x\":1} | field 'x': unknown",
-            "invalid channel      | {\"channel\":\"a b\",\"type\":\"t\",\"data\":1}         | invalid name",
-            "publish to all       | {\"channel\":\"all\",\"type\":\"t\",\"data\":1}         | reserved",
-            "reserved type        | {\"channel\":\"jobs\",\"type\":\"connected\",\"data\":1} | reserved for the server",
-            "LF in type           | {\"channel\":\"jobs\",\"type\":\"t\\nevent: x\",\"data\":1} | invalid event type",
-            "CRLF in channel      | {\"channel\":\"jobs\\r\\ndata: x\",\"type\":\"t\",\"data\":1} | invalid name",
-            "NUL in type          | {\"channel\":\"jobs\",\"type\":\"t\\u0000\",\"data\":1}  | invalid event type",
-            "duplicate field      | {\"channel\":\"jobs\",\"channel\":\"x\",\"type\":\"t\",\"data\":1} | malformed JSON",
-            "trailing garbage     | {\"channel\":\"jobs\",\"type\":\"t\",\"data\":1} xx     | malformed JSON",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "malformed JSON       | {\"channel\":\"jobs\",                                  | malformed JSON",
+                "not an object        | [1,2]                                                    | not a JSON object",
+                "empty body           | ''                                                       | body: empty",
+                "missing channel      | {\"type\":\"t\",\"data\":1}                             | channel: missing",
+                "missing type         | {\"channel\":\"jobs\",\"data\":1}                       | type: missing",
+                "missing data         | {\"channel\":\"jobs\",\"type\":\"t\"}                   | data: missing",
+                "number as channel    | {\"channel\":5,\"type\":\"t\",\"data\":1}               | channel: number (expected: a string)",
+                "unknown field        | {\"channel\":\"jobs\",\"type\":\"t\",\"data\":1,\"x\":1} | field 'x': unknown",
+                "invalid channel      | {\"channel\":\"a b\",\"type\":\"t\",\"data\":1}         | invalid name",
+                "publish to all       | {\"channel\":\"all\",\"type\":\"t\",\"data\":1}         | reserved",
+                "reserved type        | {\"channel\":\"jobs\",\"type\":\"connected\",\"data\":1} | reserved for the server",
+                "LF in type           | {\"channel\":\"jobs\",\"type\":\"t\\nevent: x\",\"data\":1} | invalid event type",
+                "CRLF in channel      | {\"channel\":\"jobs\\r\\ndata: x\",\"type\":\"t\",\"data\":1} | invalid name",
+                "NUL in type          | {\"channel\":\"jobs\",\"type\":\"t\\u0000\",\"data\":1}  | invalid event type",
+                "duplicate field      | {\"channel\":\"jobs\",\"channel\":\"x\",\"type\":\"t\",\"data\":1} | malformed JSON",
+                "trailing garbage     | {\"channel\":\"jobs\",\"type\":\"t\",\"data\":1} xx     | malformed JSON",
+            })
     void refusesBadInputWithA400ThatSaysWhatIsWrongAndPublishesNothing(String name, String body, String message) {
         try (TestStream stream = server.stream("a", "all")) {
             stream.connected();
@@ -86,7 +91,8 @@ class PublishEndpointTest {
         HttpResponse<String> response = server.post("/api/sse/publish", big);
 
         assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(ServerExtension.json(response.body()).get("message").asText()).contains("larger than 1024 bytes");
+        assertThat(ServerExtension.json(response.body()).get("message").asText())
+                .contains("larger than 1024 bytes");
         assertThat(server.stats().get("eventsPublished").asLong()).isZero();
     }
 
@@ -99,9 +105,11 @@ class PublishEndpointTest {
         HttpResponse<String> wrongMethod = server.get("/api/sse/publish");
         assertThat(wrongMethod.statusCode()).isEqualTo(405);
         assertThat(wrongMethod.headers().firstValue("allow")).hasValue("POST");
-        assertThat(ServerExtension.json(wrongMethod.body()).get("error").asText()).isEqualTo("method_not_allowed");
+        assertThat(ServerExtension.json(wrongMethod.body()).get("error").asText())
+                .isEqualTo("method_not_allowed");
 
-        HttpResponse<String> deleteStream = server.send(HttpRequest.newBuilder(server.uri("/api/sse/stream")).DELETE().build());
+        HttpResponse<String> deleteStream = server.send(
+                HttpRequest.newBuilder(server.uri("/api/sse/stream")).DELETE().build());
         assertThat(deleteStream.statusCode()).isEqualTo(405);
         assertThat(deleteStream.headers().firstValue("allow")).hasValue("GET");
     }
@@ -110,12 +118,15 @@ class PublishEndpointTest {
     void answersAMalformedPercentEncodingInThePathWith400() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write("GET /x%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("GET /x%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
 
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
-            assertThat(answer).startsWith("HTTP/1.1 400 ").contains("\"error\":\"bad_request\"", "malformed percent-encoding");
+            assertThat(answer)
+                    .startsWith("HTTP/1.1 400 ")
+                    .contains("\"error\":\"bad_request\"", "malformed percent-encoding");
         }
     }
 

@@ -13,8 +13,9 @@ final class RawStream {
     static Socket open(int port, String pathAndQuery) throws IOException {
         Socket socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(20_000);
-        socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream()
+                .write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         return socket;
     }
 

@@ -31,8 +31,8 @@ class ResumeTest {
             server.hub().publish("pending-changes", "manifest_changed", "{\"n\":" + i + "}");
         }
 
-        try (TestStream resumed = TestStream.open(server.http(),
-                server.uri("/api/sse/stream?user=alice&channels=jobs"), "Last-Event-ID", lastSeen)) {
+        try (TestStream resumed = TestStream.open(
+                server.http(), server.uri("/api/sse/stream?user=alice&channels=jobs"), "Last-Event-ID", lastSeen)) {
             resumed.connected();
             List<SseMessage> replayed = resumed.next(100);
             for (int i = 0; i < 100; i++) {
@@ -74,7 +74,11 @@ class ResumeTest {
         while (received.size() < total && reconnects < 200) {
             try (TestStream stream = cursor == null
                     ? server.stream("racer", "jobs")
-                    : TestStream.open(server.http(), server.uri("/api/sse/stream?user=racer&channels=jobs"), "Last-Event-ID", cursor)) {
+                    : TestStream.open(
+                            server.http(),
+                            server.uri("/api/sse/stream?user=racer&channels=jobs"),
+                            "Last-Event-ID",
+                            cursor)) {
                 stream.connected();
                 go.set(true);
                 for (int i = 0; i < 50 && received.size() < total; i++) {
@@ -128,7 +132,8 @@ class ResumeTest {
             stream.connected();
             SseMessage reset = stream.next();
             assertThat(reset.type()).isEqualTo("reset");
-            assertThat(ServerExtension.json(reset.data()).get("reason").asText()).isEqualTo("unknown_id");
+            assertThat(ServerExtension.json(reset.data()).get("reason").asText())
+                    .isEqualTo("unknown_id");
         }
     }
 

@@ -27,10 +27,10 @@ class RouteBodyLimitTest {
     private final AtomicInteger handled = new AtomicInteger();
 
     @RegisterExtension
-    final ServerExtension server = new ServerExtension().server(s -> s
-            .route("/upload", this::bodyLength, UPLOAD_LIMIT)
-            .route("/api/*", this::bodyLength, UPLOAD_LIMIT)
-            .route("/small", this::bodyLength));
+    final ServerExtension server = new ServerExtension()
+            .server(s -> s.route("/upload", this::bodyLength, UPLOAD_LIMIT)
+                    .route("/api/*", this::bodyLength, UPLOAD_LIMIT)
+                    .route("/small", this::bodyLength));
 
     private RouteResponse bodyLength(RouteRequest request) {
         handled.incrementAndGet();
@@ -49,15 +49,20 @@ class RouteBodyLimitTest {
     void refusesALargerContentLengthBeforeReadingAnyOfTheBodyThenDropsItAndServesTheNextRequest() throws Exception {
         try (Socket socket = open()) {
             // The headers alone: the answer must come without a byte of the body.
-            write(socket, "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + (UPLOAD_LIMIT + 1) + "\r\n\r\n");
+            write(
+                    socket,
+                    "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + (UPLOAD_LIMIT + 1) + "\r\n\r\n");
 
             String refusal = readResponse(socket.getInputStream());
-            assertThat(refusal).startsWith("HTTP/1.1 413 ")
+            assertThat(refusal)
+                    .startsWith("HTTP/1.1 413 ")
                     .contains("\"error\":\"payload_too_large\"", "larger than " + UPLOAD_LIMIT + " bytes");
 
             write(socket, "y".repeat(UPLOAD_LIMIT + 1)); // the client sends its body all the same
             write(socket, "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\nabc");
-            assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200 ").endsWith("{\"bytes\":3}");
+            assertThat(readResponse(socket.getInputStream()))
+                    .startsWith("HTTP/1.1 200 ")
+                    .endsWith("{\"bytes\":3}");
             assertThat(handled).hasValue(1);
         }
     }
@@ -103,12 +108,16 @@ class RouteBodyLimitTest {
     void refusesWithoutAskingForTheBodyWhenTheClientExpects100Continue() throws Exception {
         // A raw socket: java.net.http of JDK 17 waits forever when the answer to Expect is not 100.
         try (Socket socket = open()) {
-            write(socket, "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: "
-                    + (UPLOAD_LIMIT + 1) + "\r\n\r\n");
+            write(
+                    socket,
+                    "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: "
+                            + (UPLOAD_LIMIT + 1) + "\r\n\r\n");
 
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
-            assertThat(answer).startsWith("HTTP/1.1 413 ").doesNotContain("100 Continue")
+            assertThat(answer)
+                    .startsWith("HTTP/1.1 413 ")
+                    .doesNotContain("100 Continue")
                     .containsIgnoringCase("connection: close");
             assertThat(handled).hasValue(0);
         }
@@ -119,7 +128,8 @@ class RouteBodyLimitTest {
         HttpResponse<String> response = post("/small", 64 * 1024 + 1);
 
         assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(ServerExtension.json(response.body()).get("message").asText()).contains("larger than 65536 bytes");
+        assertThat(ServerExtension.json(response.body()).get("message").asText())
+                .contains("larger than 65536 bytes");
         assertThat(post("/small", 64 * 1024).statusCode()).isEqualTo(200);
     }
 
@@ -129,7 +139,8 @@ class RouteBodyLimitTest {
         HttpResponse<String> response = server.post("/api/sse/publish", big);
 
         assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(ServerExtension.json(response.body()).get("message").asText()).contains("larger than 65536 bytes");
+        assertThat(ServerExtension.json(response.body()).get("message").asText())
+                .contains("larger than 65536 bytes");
         assertThat(post("/api/other", 100_000).statusCode()).isEqualTo(200);
     }
 
@@ -139,13 +150,15 @@ class RouteBodyLimitTest {
             SsemuxServer.Builder builder = SsemuxServer.builder(hub);
 
             assertThatThrownBy(() -> builder.route("/upload", r -> null, 0))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessage("maxBodyBytes: 0 (expected: > 0)");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("maxBodyBytes: 0 (expected: > 0)");
         }
     }
 
     private HttpResponse<String> post(String path, int bytes) {
         return server.send(HttpRequest.newBuilder(server.uri(path))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[bytes])).build());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[bytes]))
+                .build());
     }
 
     private Socket open() throws IOException {

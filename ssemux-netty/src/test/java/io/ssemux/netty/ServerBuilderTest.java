@@ -22,8 +22,10 @@ class ServerBuilderTest {
         assertThatThrownBy(() -> builder.ioThreads(0)).hasMessage("ioThreads: 0 (expected: > 0)");
         assertThatThrownBy(() -> builder.acceptBacklog(0)).hasMessage("acceptBacklog: 0 (expected: > 0)");
         assertThatThrownBy(() -> builder.maxBodyBytes(0)).hasMessage("maxBodyBytes: 0 (expected: > 0)");
-        assertThatThrownBy(() -> builder.outboundLimitBytes(100)).hasMessage("outboundLimitBytes: 100 (expected: >= 1024)");
+        assertThatThrownBy(() -> builder.outboundLimitBytes(100))
+                .hasMessage("outboundLimitBytes: 100 (expected: >= 1024)");
         assertThatThrownBy(() -> builder.flushWindow(Duration.ofSeconds(2))).hasMessageContaining("expected: 0 to 1 s");
-        assertThatThrownBy(() -> builder.route("relative", r -> null)).hasMessageContaining("expected: starting with /");
+        assertThatThrownBy(() -> builder.route("relative", r -> null))
+                .hasMessageContaining("expected: starting with /");
     }
 }

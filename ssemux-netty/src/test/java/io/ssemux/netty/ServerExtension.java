@@ -36,7 +36,8 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
     private Hub hub;
     private SsemuxServer server;
     private int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public ServerExtension hub(Consumer<HubBuilder> settings) {
         this.hubSettings = settings;
@@ -63,7 +64,8 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
         HubBuilder builder = Hub.builder().scheduler(scheduler).clock(scheduler.clock());
         hubSettings.accept(builder);
         hub = builder.build();
-        SsemuxServer.Builder serverBuilder = SsemuxServer.builder(hub).host("127.0.0.1").port(port);
+        SsemuxServer.Builder serverBuilder =
+                SsemuxServer.builder(hub).host("127.0.0.1").port(port);
         serverSettings.accept(serverBuilder);
         server = serverBuilder.build().start();
         port = server.port();
@@ -112,8 +114,10 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
     }
 
     public HttpResponse<String> post(String path, String body) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     public HttpResponse<String> get(String path) {
@@ -133,7 +137,8 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
 
     /** Publishes and returns the answer's JSON; fails unless it is 202. */
     public JsonNode publish(String channel, String type, String dataJson) {
-        HttpResponse<String> response = post("/api/sse/publish",
+        HttpResponse<String> response = post(
+                "/api/sse/publish",
                 "{\"channel\":\"" + channel + "\",\"type\":\"" + type + "\",\"data\":" + dataJson + "}");
         if (response.statusCode() != 202) {
             throw new AssertionError("publish answered " + response.statusCode() + ": " + response.body());

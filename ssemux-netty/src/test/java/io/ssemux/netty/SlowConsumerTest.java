@@ -31,14 +31,16 @@ class SlowConsumerTest {
         try (Socket stalled = new Socket()) {
             stalled.setReceiveBufferSize(4096);
             stalled.connect(new InetSocketAddress("127.0.0.1", server.port()));
-            stalled.getOutputStream().write("GET /api/sse/stream?user=stalled&channels=jobs HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+            stalled.getOutputStream()
+                    .write("GET /api/sse/stream?user=stalled&channels=jobs HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             for (int i = 0; i < READERS; i++) {
                 TestStream reader = server.stream("reader" + i, "jobs");
                 reader.connected();
                 readers.add(reader);
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> server.hub().stats().connections() == READERS + 1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> server.hub().stats().connections() == READERS + 1);
 
             Hub hub = server.hub();
             String payload = "\"" + "x".repeat(4096) + "\"";

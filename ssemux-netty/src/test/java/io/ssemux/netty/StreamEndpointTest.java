@@ -37,10 +37,14 @@ class StreamEndpointTest {
         try (Socket socket = RawStream.open(server.port(), "/api/sse/stream?channels=jobs&user=bob")) {
             InputStream in = socket.getInputStream();
             String head = RawStream.readUntil(in, "event: connected\ndata: ");
-            assertThat(head).startsWith("HTTP/1.1 200 OK\r\n").contains("transfer-encoding: chunked\r\n")
+            assertThat(head)
+                    .startsWith("HTTP/1.1 200 OK\r\n")
+                    .contains("transfer-encoding: chunked\r\n")
                     .containsPattern("\r\n\r\n[0-9a-f]+\r\nretry: 3000\nevent: connected\ndata: $");
             RawStream.readUntil(in, "}\n\n\r\n");
-            String id = server.publish("jobs", "job_completed", "{\"id\":42}").get("id").asText();
+            String id = server.publish("jobs", "job_completed", "{\"id\":42}")
+                    .get("id")
+                    .asText();
 
             String expected = "id: " + id + "\nevent: job_completed\ndata: {\"id\":42}\n\n";
             String chunk = RawStream.readUntil(in, expected + "\r\n");
@@ -51,8 +55,8 @@ class StreamEndpointTest {
     @Test
     void routesEachChannelOnlyToItsSubscribers() {
         try (TestStream jobs = server.stream("a", "jobs");
-             TestStream pending = server.stream("b", "pending-changes");
-             TestStream all = server.stream("c", null)) {
+                TestStream pending = server.stream("b", "pending-changes");
+                TestStream all = server.stream("c", null)) {
             jobs.connected();
             pending.connected();
             assertThat(all.connected().get("channels").get(0).asText()).isEqualTo("all");
@@ -66,7 +70,8 @@ class StreamEndpointTest {
                 assertThat(m.type()).isEqualTo("manifest_changed");
                 assertThat(m.data()).isEqualTo("{\"project_folder\":\"p\"}");
             });
-            assertThat(all.next(3)).extracting(SseMessage::type)
+            assertThat(all.next(3))
+                    .extracting(SseMessage::type)
                     .containsExactly("job_completed", "manifest_changed", "job_started");
             assertThat(jobs.pending()).isEmpty();
             assertThat(pending.pending()).isEmpty();
@@ -81,7 +86,8 @@ class StreamEndpointTest {
 
             SseMessage message = stream.next();
             assertThat(message.type()).isEqualTo("message");
-            assertThat(message.data()).isEqualTo("{\"channel\":\"pending-changes\",\"type\":\"changed\",\"data\":{\"x\":[1,2]}}");
+            assertThat(message.data())
+                    .isEqualTo("{\"channel\":\"pending-changes\",\"type\":\"changed\",\"data\":{\"x\":[1,2]}}");
         }
     }
 
@@ -107,7 +113,8 @@ class StreamEndpointTest {
     void opensAStreamWithNoChannelsForAnEmptyChannelsParameter() {
         try (TestStream stream = server.stream("a", "")) {
             assertThat(stream.connected().get("channels")).isEmpty();
-            assertThat(server.publish("jobs", "t", "1").get("delivered").asInt()).isZero();
+            assertThat(server.publish("jobs", "t", "1").get("delivered").asInt())
+                    .isZero();
         }
     }
 
@@ -124,7 +131,9 @@ class StreamEndpointTest {
 
     @Test
     void refusesMoreChannelsThanTheLimit() {
-        String channels = String.join(",", java.util.stream.IntStream.range(0, 65).mapToObj(i -> "c" + i).toList());
+        String channels = String.join(
+                ",",
+                java.util.stream.IntStream.range(0, 65).mapToObj(i -> "c" + i).toList());
         HttpResponse<String> response = server.get("/api/sse/stream?user=a&channels=" + channels);
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("65 channels (expected: at most 64)");

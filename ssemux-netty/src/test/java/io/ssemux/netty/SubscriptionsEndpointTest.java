@@ -17,13 +17,15 @@ class SubscriptionsEndpointTest {
         try (TestStream stream = server.stream("alice", "jobs")) {
             String id = stream.connected().get("connectionId").asText();
 
-            HttpResponse<String> response = server.post("/api/sse/subscriptions?user=alice",
+            HttpResponse<String> response = server.post(
+                    "/api/sse/subscriptions?user=alice",
                     "{\"connectionId\":\"" + id + "\",\"subscribe\":[\"pending-changes\"],\"unsubscribe\":[\"jobs\"]}");
             server.publish("jobs", "job_completed", "{}");
             server.publish("pending-changes", "manifest_changed", "{}");
 
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(ServerExtension.json(response.body()).get("channels").toString()).isEqualTo("[\"pending-changes\"]");
+            assertThat(ServerExtension.json(response.body()).get("channels").toString())
+                    .isEqualTo("[\"pending-changes\"]");
             assertThat(stream.next().type()).isEqualTo("manifest_changed");
             assertThat(server.stats().get("connectionsOpened").asInt()).isEqualTo(1);
         }
@@ -36,7 +38,8 @@ class SubscriptionsEndpointTest {
             HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("/api/sse/subscriptions"))
                     .header("X-User-Id", "alice")
                     .header("Content-Type", "application/json; charset=utf-8")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"connectionId\":\"" + id + "\",\"subscribe\":[\"b\"]}"))
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"connectionId\":\"" + id + "\",\"subscribe\":[\"b\"]}"))
                     .build());
             server.publish("b", "t", "1");
             server.publish("jobs", "t", "2");
@@ -50,7 +53,8 @@ class SubscriptionsEndpointTest {
     void treatsARequestWithoutUserAsTheClientAddressAndRefusesIt() {
         try (TestStream stream = server.stream("alice", "jobs")) {
             String id = stream.connected().get("connectionId").asText();
-            HttpResponse<String> response = server.post("/api/sse/subscriptions", "{\"connectionId\":\"" + id + "\",\"subscribe\":[\"b\"]}");
+            HttpResponse<String> response =
+                    server.post("/api/sse/subscriptions", "{\"connectionId\":\"" + id + "\",\"subscribe\":[\"b\"]}");
 
             assertThat(response.statusCode()).isEqualTo(403);
             assertThat(server.hub().stats().subscribersPerChannel()).doesNotContainKey("b");
@@ -61,19 +65,21 @@ class SubscriptionsEndpointTest {
     void refusesAnotherUsersConnectionWith403() {
         try (TestStream stream = server.stream("alice", "jobs")) {
             String id = stream.connected().get("connectionId").asText();
-            HttpResponse<String> response = server.post("/api/sse/subscriptions?user=mallory",
+            HttpResponse<String> response = server.post(
+                    "/api/sse/subscriptions?user=mallory",
                     "{\"connectionId\":\"" + id + "\",\"subscribe\":[\"secrets\"]}");
 
             assertThat(response.statusCode()).isEqualTo(403);
-            assertThat(ServerExtension.json(response.body()).get("error").asText()).isEqualTo("forbidden");
+            assertThat(ServerExtension.json(response.body()).get("error").asText())
+                    .isEqualTo("forbidden");
             assertThat(server.hub().stats().subscribersPerChannel()).containsOnlyKeys("jobs");
         }
     }
 
     @Test
     void refusesAnUnknownConnectionWith404() {
-        HttpResponse<String> response = server.post("/api/sse/subscriptions?user=alice",
-                "{\"connectionId\":\"nope\",\"subscribe\":[\"jobs\"]}");
+        HttpResponse<String> response = server.post(
+                "/api/sse/subscriptions?user=alice", "{\"connectionId\":\"nope\",\"subscribe\":[\"jobs\"]}");
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.body()).contains("not open");
     }
@@ -83,11 +89,11 @@ class SubscriptionsEndpointTest {
         try (TestStream stream = server.stream("alice", "jobs")) {
             String id = stream.connected().get("connectionId").asText();
             String[][] cases = {
-                    {"{\"connectionId\":\"" + id + "\"}", "both missing"},
-                    {"{\"subscribe\":[\"x\"]}", "connectionId: missing"},
-                    {"{\"connectionId\":\"" + id + "\",\"subscribe\":\"x\"}", "expected: an array"},
-                    {"{\"connectionId\":\"" + id + "\",\"subscribe\":[1]}", "channel names as strings"},
-                    {"{\"connectionId\":\"" + id + "\",\"subscribe\":[\"ok\",\"bad\\nname\"]}", "invalid name"},
+                {"{\"connectionId\":\"" + id + "\"}", "both missing"},
+                {"{\"subscribe\":[\"x\"]}", "connectionId: missing"},
+                {"{\"connectionId\":\"" + id + "\",\"subscribe\":\"x\"}", "expected: an array"},
+                {"{\"connectionId\":\"" + id + "\",\"subscribe\":[1]}", "channel names as strings"},
+                {"{\"connectionId\":\"" + id + "\",\"subscribe\":[\"ok\",\"bad\\nname\"]}", "invalid name"},
             };
             for (String[] c : cases) {
                 HttpResponse<String> response = server.post("/api/sse/subscriptions?user=alice", c[0]);

@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -48,20 +48,22 @@ public final class TestStream implements AutoCloseable {
                 comments.add(comment);
             }
         });
-        this.reader = new Thread(() -> {
-            byte[] buffer = new byte[8192];
-            try (InputStream in = response.body()) {
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    parser.feed(buffer, 0, n);
-                    lastEventId = parser.lastEventId();
-                }
-            } catch (IOException e) {
-                // The stream was closed by the test or cut by the server.
-            } finally {
-                ended.countDown();
-            }
-        }, "test-stream");
+        this.reader = new Thread(
+                () -> {
+                    byte[] buffer = new byte[8192];
+                    try (InputStream in = response.body()) {
+                        int n;
+                        while ((n = in.read(buffer)) > 0) {
+                            parser.feed(buffer, 0, n);
+                            lastEventId = parser.lastEventId();
+                        }
+                    } catch (IOException e) {
+                        // The stream was closed by the test or cut by the server.
+                    } finally {
+                        ended.countDown();
+                    }
+                },
+                "test-stream");
         reader.setDaemon(true);
         reader.start();
     }

@@ -22,15 +22,20 @@ class TlsTest {
     @Test
     void servesTheApiAndStreamsOverHttpsWithTheConfiguredCertificate() throws Exception {
         TestCertificate certificate = TestCertificate.create(dir);
-        HttpClient https = HttpClient.newBuilder().sslContext(certificate.clientContext())
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient https = HttpClient.newBuilder()
+                .sslContext(certificate.clientContext())
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         try (Hub hub = Hub.builder().build();
-             SsemuxServer server = SsemuxServer.builder(hub).port(0).tls(certificate.certificate(), certificate.privateKey())
-                     .build().start()) {
+                SsemuxServer server = SsemuxServer.builder(hub)
+                        .port(0)
+                        .tls(certificate.certificate(), certificate.privateKey())
+                        .build()
+                        .start()) {
             URI base = URI.create("https://127.0.0.1:" + server.port());
 
-            HttpResponse<String> health = https.send(HttpRequest.newBuilder(base.resolve("/healthz")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> health = https.send(
+                    HttpRequest.newBuilder(base.resolve("/healthz")).build(), HttpResponse.BodyHandlers.ofString());
             try (TestStream stream = TestStream.open(https, base.resolve("/api/sse/stream?user=a&channels=jobs"))) {
                 stream.connected();
                 hub.publish("jobs", "job_completed", "{\"id\":1}");
@@ -49,7 +54,8 @@ class TlsTest {
         try (Hub hub = Hub.builder().build()) {
             assertThatThrownBy(() -> SsemuxServer.builder(hub).tls(junk, junk))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageStartingWith("tls: cannot use junk.pem and junk.pem (expected: a PEM certificate chain and its PEM private key)");
+                    .hasMessageStartingWith(
+                            "tls: cannot use junk.pem and junk.pem (expected: a PEM certificate chain and its PEM private key)");
         }
     }
 }

@@ -50,15 +50,16 @@ final class ApiKeys {
                 continue;
             }
             String where = file.getFileName() + " line " + (i + 1);
-            String[] fields = line.split("\\s+");
+            String[] fields = line.split("\\s+", -1);
             if (fields.length != 2) {
-                throw new IllegalArgumentException(where + ": " + fields.length + " fields (expected: <key> <pattern>[,<pattern>…])");
+                throw new IllegalArgumentException(
+                        where + ": " + fields.length + " fields (expected: <key> <pattern>[,<pattern>…])");
             }
             if (fields[0].length() < MIN_KEY_LENGTH) {
                 throw new IllegalArgumentException(where + ": a key of " + fields[0].length()
                         + " characters (expected: at least " + MIN_KEY_LENGTH + ")");
             }
-            List<String> patterns = new ArrayList<>(Arrays.asList(fields[1].split(",")));
+            List<String> patterns = new ArrayList<>(Arrays.asList(fields[1].split(",", -1)));
             Grants grants;
             try {
                 grants = new Grants(List.of(), patterns, false);
@@ -80,7 +81,8 @@ final class ApiKeys {
             public Principal authenticate(RequestInfo request) {
                 String authorization = request.header("Authorization");
                 if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                    Principal key = byDigest.get(digest(authorization.substring(7).strip()));
+                    Principal key =
+                            byDigest.get(digest(authorization.substring(7).strip()));
                     if (key != null) {
                         return key;
                     }
@@ -99,7 +101,8 @@ final class ApiKeys {
 
     private static String digest(String key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

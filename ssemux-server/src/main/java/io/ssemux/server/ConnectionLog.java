@@ -12,13 +12,21 @@ final class ConnectionLog implements HubListener {
 
     @Override
     public void opened(ConnectionInfo connection) {
-        log.info("opened {} user={} channels={} format={}", connection.id(), connection.user(),
-                connection.channels(), connection.format());
+        log.info(
+                "opened {} user={} channels={} format={}",
+                connection.id(),
+                connection.user(),
+                connection.channels(),
+                connection.format());
     }
 
     @Override
     public void closed(ConnectionInfo connection, CloseReason reason) {
-        log.info("closed {} user={} channels={} reason={}", connection.id(), connection.user(),
-                connection.channels(), reason);
+        log.info(
+                "closed {} user={} channels={} reason={}",
+                connection.id(),
+                connection.user(),
+                connection.channels(),
+                reason);
     }
 }

@@ -2,10 +2,10 @@ package io.ssemux.server;
 
 import io.ssemux.core.Hub;
 import io.ssemux.core.HubConfig;
+import io.ssemux.core.spi.Authenticator;
 import io.ssemux.netty.SsemuxServer;
 import io.ssemux.server.demo.DemoSettings;
 import io.ssemux.server.demo.PhotoDemo;
-import io.ssemux.core.spi.Authenticator;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -25,127 +25,206 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The runnable ssemux server. Every option has an environment variable of the same meaning. */
-@Command(name = "ssemux", mixinStandardHelpOptions = true, version = "ssemux 0.1.0",
+@Command(
+        name = "ssemux",
+        mixinStandardHelpOptions = true,
+        version = "ssemux 0.1.0",
         description = "One Server-Sent Events connection per user, multiplexed by channel.",
-        sortOptions = false, showDefaultValues = true)
+        sortOptions = false,
+        showDefaultValues = true)
 public final class Main implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
-    @Option(names = "--host", defaultValue = "${env:SSEMUX_HOST:-127.0.0.1}",
+    @Option(
+            names = "--host",
+            defaultValue = "${env:SSEMUX_HOST:-127.0.0.1}",
             description = "Address to bind; 0.0.0.0 for every interface. Env SSEMUX_HOST.")
     String host;
 
-    @Option(names = "--port", defaultValue = "${env:SSEMUX_PORT:-8080}",
+    @Option(
+            names = "--port",
+            defaultValue = "${env:SSEMUX_PORT:-8080}",
             description = "Port; 0 picks a free one and logs it. Env SSEMUX_PORT.")
     int port;
 
-    @Option(names = "--heartbeat-seconds", defaultValue = "${env:SSEMUX_HEARTBEAT_SECONDS:-30}",
-            description = "Interval of the heartbeat on every stream (may be fractional). Env SSEMUX_HEARTBEAT_SECONDS.")
+    @Option(
+            names = "--heartbeat-seconds",
+            defaultValue = "${env:SSEMUX_HEARTBEAT_SECONDS:-30}",
+            description =
+                    "Interval of the heartbeat on every stream (may be fractional). Env SSEMUX_HEARTBEAT_SECONDS.")
     double heartbeatSeconds;
 
-    @Option(names = "--retry-millis", defaultValue = "${env:SSEMUX_RETRY_MILLIS:-3000}",
+    @Option(
+            names = "--retry-millis",
+            defaultValue = "${env:SSEMUX_RETRY_MILLIS:-3000}",
             description = "Reconnection delay sent to clients in 'retry:'. Env SSEMUX_RETRY_MILLIS.")
     long retryMillis;
 
-    @Option(names = "--max-connections-per-user", defaultValue = "${env:SSEMUX_MAX_CONNECTIONS_PER_USER:-6}",
+    @Option(
+            names = "--max-connections-per-user",
+            defaultValue = "${env:SSEMUX_MAX_CONNECTIONS_PER_USER:-6}",
             description = "One more evicts the user's oldest stream. Env SSEMUX_MAX_CONNECTIONS_PER_USER.")
     int maxConnectionsPerUser;
 
-    @Option(names = "--max-connections", defaultValue = "${env:SSEMUX_MAX_CONNECTIONS:-10000}",
+    @Option(
+            names = "--max-connections",
+            defaultValue = "${env:SSEMUX_MAX_CONNECTIONS:-10000}",
             description = "Streams in all; beyond, 503 with Retry-After. Env SSEMUX_MAX_CONNECTIONS.")
     int maxConnections;
 
-    @Option(names = "--max-channels", defaultValue = "${env:SSEMUX_MAX_CHANNELS:-64}",
+    @Option(
+            names = "--max-channels",
+            defaultValue = "${env:SSEMUX_MAX_CHANNELS:-64}",
             description = "Channels in one request and on one stream. Env SSEMUX_MAX_CHANNELS.")
     int maxChannels;
 
-    @Option(names = "--history-events", defaultValue = "${env:SSEMUX_HISTORY_EVENTS:-10000}",
+    @Option(
+            names = "--history-events",
+            defaultValue = "${env:SSEMUX_HISTORY_EVENTS:-10000}",
             description = "Events kept for resuming clients. Env SSEMUX_HISTORY_EVENTS.")
     int historyEvents;
 
-    @Option(names = "--history-seconds", defaultValue = "${env:SSEMUX_HISTORY_SECONDS:-300}",
+    @Option(
+            names = "--history-seconds",
+            defaultValue = "${env:SSEMUX_HISTORY_SECONDS:-300}",
             description = "Oldest event kept for resuming clients. Env SSEMUX_HISTORY_SECONDS.")
     long historySeconds;
 
-    @Option(names = "--max-body-bytes", defaultValue = "${env:SSEMUX_MAX_BODY_BYTES:-65536}",
+    @Option(
+            names = "--max-body-bytes",
+            defaultValue = "${env:SSEMUX_MAX_BODY_BYTES:-65536}",
             description = "Largest request body; larger gets 413. Env SSEMUX_MAX_BODY_BYTES.")
     int maxBodyBytes;
 
-    @Option(names = "--outbound-limit-bytes", defaultValue = "${env:SSEMUX_OUTBOUND_LIMIT_BYTES:-262144}",
-            description = "Bytes queued for one stream before it is cut as a slow consumer. Env SSEMUX_OUTBOUND_LIMIT_BYTES.")
+    @Option(
+            names = "--outbound-limit-bytes",
+            defaultValue = "${env:SSEMUX_OUTBOUND_LIMIT_BYTES:-262144}",
+            description =
+                    "Bytes queued for one stream before it is cut as a slow consumer. Env SSEMUX_OUTBOUND_LIMIT_BYTES.")
     int outboundLimitBytes;
 
-    @Option(names = "--cors-origin", split = ",", defaultValue = "${env:SSEMUX_CORS_ORIGINS}",
-            description = "An origin whose pages may read the API from another origin (repeatable or comma-separated; * for any). Env SSEMUX_CORS_ORIGINS.")
+    @Option(
+            names = "--cors-origin",
+            split = ",",
+            defaultValue = "${env:SSEMUX_CORS_ORIGINS}",
+            description =
+                    "An origin whose pages may read the API from another origin (repeatable or comma-separated; * for any). Env SSEMUX_CORS_ORIGINS.")
     List<String> corsOrigins = new ArrayList<>();
 
     // fallbackValue: without it, picocli reads --no-demo as "the default" when the default is true.
-    @Option(names = "--demo", negatable = true, defaultValue = "${env:SSEMUX_DEMO:-true}", fallbackValue = "true",
-            description = "Serve the photo-jobs demo: its page at / and POST /api/projects/{folder}/photos. Env SSEMUX_DEMO.")
+    @Option(
+            names = "--demo",
+            negatable = true,
+            defaultValue = "${env:SSEMUX_DEMO:-true}",
+            fallbackValue = "true",
+            description =
+                    "Serve the photo-jobs demo: its page at / and POST /api/projects/{folder}/photos. Env SSEMUX_DEMO.")
     boolean demo;
 
-    @Option(names = "--data-dir", defaultValue = "${env:SSEMUX_DATA_DIR:-${sys:java.io.tmpdir}/ssemux-demo}",
+    @Option(
+            names = "--data-dir",
+            defaultValue = "${env:SSEMUX_DATA_DIR:-${sys:java.io.tmpdir}/ssemux-demo}",
             description = "Where the demo keeps its project folders. Env SSEMUX_DATA_DIR.")
     Path dataDir;
 
-    @Option(names = "--flush-window-millis", defaultValue = "${env:SSEMUX_FLUSH_WINDOW_MILLIS:-0}",
-            description = "Events wait this long to go out together (fewer writes, more latency); 0 sends at once. Env SSEMUX_FLUSH_WINDOW_MILLIS.")
+    @Option(
+            names = "--flush-window-millis",
+            defaultValue = "${env:SSEMUX_FLUSH_WINDOW_MILLIS:-0}",
+            description =
+                    "Events wait this long to go out together (fewer writes, more latency); 0 sends at once. Env SSEMUX_FLUSH_WINDOW_MILLIS.")
     long flushWindowMillis;
 
-    @Option(names = "--accept-backlog", defaultValue = "${env:SSEMUX_ACCEPT_BACKLOG:-4096}",
-            description = "Connections waiting to be accepted (capped by net.core.somaxconn); room for reconnect storms. Env SSEMUX_ACCEPT_BACKLOG.")
+    @Option(
+            names = "--accept-backlog",
+            defaultValue = "${env:SSEMUX_ACCEPT_BACKLOG:-4096}",
+            description =
+                    "Connections waiting to be accepted (capped by net.core.somaxconn); room for reconnect storms. Env SSEMUX_ACCEPT_BACKLOG.")
     int acceptBacklog;
 
-    @Option(names = "--io-threads", defaultValue = "${env:SSEMUX_IO_THREADS:-0}",
+    @Option(
+            names = "--io-threads",
+            defaultValue = "${env:SSEMUX_IO_THREADS:-0}",
             description = "Netty I/O threads; 0 means one per core. Env SSEMUX_IO_THREADS.")
     int ioThreads;
 
-    @Option(names = "--jwt-secret-file", defaultValue = "${env:SSEMUX_JWT_SECRET_FILE}",
-            description = "Authenticate with JWTs signed by the HMAC secret in this file (HS256/384/512, at least 32 bytes). Env SSEMUX_JWT_SECRET_FILE.")
+    @Option(
+            names = "--jwt-secret-file",
+            defaultValue = "${env:SSEMUX_JWT_SECRET_FILE}",
+            description =
+                    "Authenticate with JWTs signed by the HMAC secret in this file (HS256/384/512, at least 32 bytes). Env SSEMUX_JWT_SECRET_FILE.")
     Path jwtSecretFile;
 
-    @Option(names = "--jwt-public-key", defaultValue = "${env:SSEMUX_JWT_PUBLIC_KEY}",
-            description = "Authenticate with JWTs signed by the key of this PEM public key file (RSA or EC). Env SSEMUX_JWT_PUBLIC_KEY.")
+    @Option(
+            names = "--jwt-public-key",
+            defaultValue = "${env:SSEMUX_JWT_PUBLIC_KEY}",
+            description =
+                    "Authenticate with JWTs signed by the key of this PEM public key file (RSA or EC). Env SSEMUX_JWT_PUBLIC_KEY.")
     Path jwtPublicKey;
 
-    @Option(names = "--jwks-url", defaultValue = "${env:SSEMUX_JWKS_URL}",
-            description = "Authenticate with JWTs signed by a key of the JSON Web Key Set at this URL (cached, fetched again on rotation). Env SSEMUX_JWKS_URL.")
+    @Option(
+            names = "--jwks-url",
+            defaultValue = "${env:SSEMUX_JWKS_URL}",
+            description =
+                    "Authenticate with JWTs signed by a key of the JSON Web Key Set at this URL (cached, fetched again on rotation). Env SSEMUX_JWKS_URL.")
     java.net.URI jwksUrl;
 
-    @Option(names = "--jwks-file", defaultValue = "${env:SSEMUX_JWKS_FILE}",
-            description = "Authenticate with JWTs signed by a key of the JSON Web Key Set in this file. Env SSEMUX_JWKS_FILE.")
+    @Option(
+            names = "--jwks-file",
+            defaultValue = "${env:SSEMUX_JWKS_FILE}",
+            description =
+                    "Authenticate with JWTs signed by a key of the JSON Web Key Set in this file. Env SSEMUX_JWKS_FILE.")
     Path jwksFile;
 
-    @Option(names = "--jwt-issuer", defaultValue = "${env:SSEMUX_JWT_ISSUER}",
+    @Option(
+            names = "--jwt-issuer",
+            defaultValue = "${env:SSEMUX_JWT_ISSUER}",
             description = "The 'iss' every token must have. Env SSEMUX_JWT_ISSUER.")
     String jwtIssuer;
 
-    @Option(names = "--jwt-audience", defaultValue = "${env:SSEMUX_JWT_AUDIENCE}",
+    @Option(
+            names = "--jwt-audience",
+            defaultValue = "${env:SSEMUX_JWT_AUDIENCE}",
             description = "An 'aud' every token must have. Env SSEMUX_JWT_AUDIENCE.")
     String jwtAudience;
 
-    @Option(names = "--jwt-cookie", defaultValue = "${env:SSEMUX_JWT_COOKIE}",
-            description = "A cookie that may carry the token (besides Authorization: Bearer and ?token=). Env SSEMUX_JWT_COOKIE.")
+    @Option(
+            names = "--jwt-cookie",
+            defaultValue = "${env:SSEMUX_JWT_COOKIE}",
+            description =
+                    "A cookie that may carry the token (besides Authorization: Bearer and ?token=). Env SSEMUX_JWT_COOKIE.")
     String jwtCookie;
 
-    @Option(names = "--api-key-file", defaultValue = "${env:SSEMUX_API_KEY_FILE}",
-            description = "API keys for publishers: one '<key> <pattern>[,<pattern>...]' per line, sent as Authorization: Bearer <key>. Env SSEMUX_API_KEY_FILE.")
+    @Option(
+            names = "--api-key-file",
+            defaultValue = "${env:SSEMUX_API_KEY_FILE}",
+            description =
+                    "API keys for publishers: one '<key> <pattern>[,<pattern>...]' per line, sent as Authorization: Bearer <key>. Env SSEMUX_API_KEY_FILE.")
     Path apiKeyFile;
 
-    @Option(names = "--tls-cert", defaultValue = "${env:SSEMUX_TLS_CERT}",
+    @Option(
+            names = "--tls-cert",
+            defaultValue = "${env:SSEMUX_TLS_CERT}",
             description = "Serve HTTPS with this PEM certificate chain (with --tls-key). Env SSEMUX_TLS_CERT.")
     Path tlsCert;
 
-    @Option(names = "--tls-key", defaultValue = "${env:SSEMUX_TLS_KEY}",
+    @Option(
+            names = "--tls-key",
+            defaultValue = "${env:SSEMUX_TLS_KEY}",
             description = "The PEM private key (PKCS#8) of --tls-cert. Env SSEMUX_TLS_KEY.")
     Path tlsKey;
 
-    @Option(names = "--token-refresh-lead-seconds", defaultValue = "${env:SSEMUX_TOKEN_REFRESH_LEAD_SECONDS:-60}",
-            description = "A stream hears 'token_expiring' this long before its token expires. Env SSEMUX_TOKEN_REFRESH_LEAD_SECONDS.")
+    @Option(
+            names = "--token-refresh-lead-seconds",
+            defaultValue = "${env:SSEMUX_TOKEN_REFRESH_LEAD_SECONDS:-60}",
+            description =
+                    "A stream hears 'token_expiring' this long before its token expires. Env SSEMUX_TOKEN_REFRESH_LEAD_SECONDS.")
     long tokenRefreshLeadSeconds;
 
-    @Option(names = "--insecure-trust-anyone-on-network", defaultValue = "${env:SSEMUX_INSECURE_TRUST_ANYONE_ON_NETWORK:-false}",
-            description = "TRIALS ONLY: without an authenticator, listen on a non-loopback --host anyway; anyone who reaches it can read and publish as any user. Env SSEMUX_INSECURE_TRUST_ANYONE_ON_NETWORK.")
+    @Option(
+            names = "--insecure-trust-anyone-on-network",
+            defaultValue = "${env:SSEMUX_INSECURE_TRUST_ANYONE_ON_NETWORK:-false}",
+            description =
+                    "TRIALS ONLY: without an authenticator, listen on a non-loopback --host anyway; anyone who reaches it can read and publish as any user. Env SSEMUX_INSECURE_TRUST_ANYONE_ON_NETWORK.")
     boolean insecureTrustAnyoneOnNetwork;
 
     @Spec
@@ -160,21 +239,31 @@ public final class Main implements Callable<Integer> {
         HubConfig config;
         SsemuxServer.Builder builder;
         Hub hub;
-        SecuritySettings security = new SecuritySettings(jwtSecretFile, jwtPublicKey, jwksUrl, jwksFile, jwtIssuer,
-                jwtAudience, jwtCookie, apiKeyFile);
+        SecuritySettings security = new SecuritySettings(
+                jwtSecretFile, jwtPublicKey, jwksUrl, jwksFile, jwtIssuer, jwtAudience, jwtCookie, apiKeyFile);
         try {
             Authenticator authenticator = security.authenticator();
             if (authenticator.trustsAnyone() && !insecureTrustAnyoneOnNetwork && !isLoopback(host)) {
-                throw new IllegalArgumentException("--host " + host + " without an authenticator: anyone could claim any user."
-                        + " Set --jwt-secret-file, --jwt-public-key, --jwks-url or --jwks-file (see docs/SECURITY.md),"
-                        + " or listen on 127.0.0.1; --insecure-trust-anyone-on-network allows it for a trial");
+                throw new IllegalArgumentException(
+                        "--host " + host + " without an authenticator: anyone could claim any user."
+                                + " Set --jwt-secret-file, --jwt-public-key, --jwks-url or --jwks-file (see docs/SECURITY.md),"
+                                + " or listen on 127.0.0.1; --insecure-trust-anyone-on-network allows it for a trial");
             }
-            config = new HubConfig(maxConnectionsPerUser, maxConnections, maxChannels,
-                    Duration.ofMillis(Math.round(heartbeatSeconds * 1000)), Duration.ofMillis(retryMillis), historyEvents,
-                    Duration.ofSeconds(historySeconds), Duration.ofSeconds(tokenRefreshLeadSeconds));
+            config = new HubConfig(
+                    maxConnectionsPerUser,
+                    maxConnections,
+                    maxChannels,
+                    Duration.ofMillis(Math.round(heartbeatSeconds * 1000)),
+                    Duration.ofMillis(retryMillis),
+                    historyEvents,
+                    Duration.ofSeconds(historySeconds),
+                    Duration.ofSeconds(tokenRefreshLeadSeconds));
             hub = Hub.builder().config(config).listener(new ConnectionLog()).build();
-            builder = SsemuxServer.builder(hub).host(host).port(port)
-                    .maxBodyBytes(maxBodyBytes).outboundLimitBytes(outboundLimitBytes)
+            builder = SsemuxServer.builder(hub)
+                    .host(host)
+                    .port(port)
+                    .maxBodyBytes(maxBodyBytes)
+                    .outboundLimitBytes(outboundLimitBytes)
                     .allowedOrigins(corsOrigins == null ? List.of() : corsOrigins)
                     .flushWindow(Duration.ofMillis(flushWindowMillis))
                     .acceptBacklog(acceptBacklog)
@@ -218,19 +307,25 @@ public final class Main implements Callable<Integer> {
             log.info("photo-jobs demo at http://{}:{}/ (data in {})", host, server.port(), photoDemo.dataDir());
         }
         if (!security.authenticates()) {
-            log.warn("Users come from the development authenticator (?user= or X-User-Id, else the client address): "
-                    + "any client can claim any user, so only this machine is served. Not for production: see docs/SECURITY.md.");
+            log.warn(
+                    "Users come from the development authenticator (?user= or X-User-Id, else the client address): "
+                            + "any client can claim any user, so only this machine is served. Not for production: see docs/SECURITY.md.");
         }
 
         CountDownLatch stopped = new CountDownLatch(1);
         PhotoDemo runningDemo = photoDemo;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("shutting down: closing {} streams", hub.stats().connections());
-            closeDemo(runningDemo); // first: its running jobs still publish how they ended
-            hub.close();
-            server.close();
-            stopped.countDown();
-        }, "ssemux-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            log.info(
+                                    "shutting down: closing {} streams",
+                                    hub.stats().connections());
+                            closeDemo(runningDemo); // first: its running jobs still publish how they ended
+                            hub.close();
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "ssemux-shutdown"));
         stopped.await();
         return 0;
     }

@@ -22,12 +22,23 @@ import java.nio.file.Path;
  * @param jwtCookie      a cookie that may carry the token, or null
  * @param apiKeyFile     a file of API keys for publishers, or null
  */
-record SecuritySettings(Path jwtSecretFile, Path jwtPublicKey, URI jwksUrl, Path jwksFile, String jwtIssuer,
-                        String jwtAudience, String jwtCookie, Path apiKeyFile) {
+record SecuritySettings(
+        Path jwtSecretFile,
+        Path jwtPublicKey,
+        URI jwksUrl,
+        Path jwksFile,
+        String jwtIssuer,
+        String jwtAudience,
+        String jwtCookie,
+        Path apiKeyFile) {
 
     /** Whether any flag asks for real authentication. */
     boolean authenticates() {
-        return jwtSecretFile != null || jwtPublicKey != null || jwksUrl != null || jwksFile != null || apiKeyFile != null;
+        return jwtSecretFile != null
+                || jwtPublicKey != null
+                || jwksUrl != null
+                || jwksFile != null
+                || apiKeyFile != null;
     }
 
     /**
@@ -55,14 +66,17 @@ record SecuritySettings(Path jwtSecretFile, Path jwtPublicKey, URI jwksUrl, Path
     }
 
     private Authenticator jwt() {
-        int sources = (jwtSecretFile != null ? 1 : 0) + (jwtPublicKey != null ? 1 : 0) + (jwksUrl != null ? 1 : 0)
+        int sources = (jwtSecretFile != null ? 1 : 0)
+                + (jwtPublicKey != null ? 1 : 0)
+                + (jwksUrl != null ? 1 : 0)
                 + (jwksFile != null ? 1 : 0);
         if (sources == 0) {
             return null; // API keys alone: only publishers are known
         }
         if (sources > 1) {
-            throw new IllegalArgumentException("JWT keys: " + sources + " sources given (expected: one of --jwt-secret-file, "
-                    + "--jwt-public-key, --jwks-url, --jwks-file)");
+            throw new IllegalArgumentException(
+                    "JWT keys: " + sources + " sources given (expected: one of --jwt-secret-file, "
+                            + "--jwt-public-key, --jwks-url, --jwks-file)");
         }
         JwtAuthenticator.Builder jwt = JwtAuthenticator.builder();
         try {
@@ -94,7 +108,8 @@ record SecuritySettings(Path jwtSecretFile, Path jwtPublicKey, URI jwksUrl, Path
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), new UncheckedIOException(e));
+            throw new IllegalArgumentException(
+                    "cannot read " + file + ": " + e.getMessage(), new UncheckedIOException(e));
         }
     }
 }

@@ -19,16 +19,35 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
     private static final Duration EXIT_BOUND = Duration.ofSeconds(15);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @Test
     void helpListsEveryOptionWithItsEnvironmentVariable() throws Exception {
         try (ServerProcess help = ServerProcess.start(Map.of(), "--help")) {
             assertThat(help.awaitExit(EXIT_BOUND)).isZero();
-            assertThat(help.output()).contains("--port", "SSEMUX_PORT", "--host", "SSEMUX_HOST", "--heartbeat-seconds",
-                    "--max-connections-per-user", "--max-connections", "--max-channels", "--history-events",
-                    "--history-seconds", "--max-body-bytes", "--outbound-limit-bytes", "--[no-]demo", "SSEMUX_DEMO",
-                    "--data-dir", "SSEMUX_DATA_DIR", "--cors-origin", "--flush-window-millis", "--accept-backlog", "--io-threads");
+            assertThat(help.output())
+                    .contains(
+                            "--port",
+                            "SSEMUX_PORT",
+                            "--host",
+                            "SSEMUX_HOST",
+                            "--heartbeat-seconds",
+                            "--max-connections-per-user",
+                            "--max-connections",
+                            "--max-channels",
+                            "--history-events",
+                            "--history-seconds",
+                            "--max-body-bytes",
+                            "--outbound-limit-bytes",
+                            "--[no-]demo",
+                            "SSEMUX_DEMO",
+                            "--data-dir",
+                            "SSEMUX_DATA_DIR",
+                            "--cors-origin",
+                            "--flush-window-millis",
+                            "--accept-backlog",
+                            "--io-threads");
         }
     }
 
@@ -46,7 +65,8 @@ class MainTest {
             int port = server.awaitPort();
             assertThat(port).isPositive().isNotEqualTo(8080);
             try (Socket socket = openStream(port)) {
-                assertThat(readUntil(socket.getInputStream(), "\"heartbeatSeconds\":7}")).contains("event: connected");
+                assertThat(readUntil(socket.getInputStream(), "\"heartbeatSeconds\":7}"))
+                        .contains("event: connected");
             }
             assertThat(server.output()).contains("Not for production");
         }
@@ -63,16 +83,24 @@ class MainTest {
             assertThat(page.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
             assertThat(page.body()).contains("<script type=\"module\" src=\"/demo/app.js\">");
             assertThat(get(port, "/demo/app.js").body()).contains("import { getClient } from '/ssemux.js';");
-            assertThat(get(port, "/demo/style.css").headers().firstValue("content-type")).hasValue("text/css; charset=utf-8");
+            assertThat(get(port, "/demo/style.css").headers().firstValue("content-type"))
+                    .hasValue("text/css; charset=utf-8");
             assertThat(get(port, "/ssemux.js").statusCode()).isEqualTo(200);
             assertThat(dataDir.resolve("projects")).isDirectory();
-            assertThat(server.output()).contains("photo-jobs demo at http://127.0.0.1:" + port + "/ (data in " + dataDir + ")");
+            assertThat(server.output())
+                    .contains("photo-jobs demo at http://127.0.0.1:" + port + "/ (data in " + dataDir + ")");
         }
     }
 
     @Test
     void turnsTheDemoOffWithNoDemo(@TempDir Path scratch) throws Exception {
-        try (ServerProcess server = ServerProcess.start(Map.of(), "--port", "0", "--no-demo", "--data-dir", scratch.resolve("d").toString())) {
+        try (ServerProcess server = ServerProcess.start(
+                Map.of(),
+                "--port",
+                "0",
+                "--no-demo",
+                "--data-dir",
+                scratch.resolve("d").toString())) {
             assertDemoOff(server.awaitPort());
             assertThat(scratch.resolve("d")).doesNotExist();
         }
@@ -80,8 +108,14 @@ class MainTest {
 
     @Test
     void turnsTheDemoOffWithTheEnvironment(@TempDir Path scratch) throws Exception {
-        try (ServerProcess server = ServerProcess.start(Map.of("SSEMUX_DEMO", "false", "SSEMUX_DATA_DIR", scratch.resolve("d").toString()),
-                "--port", "0")) {
+        try (ServerProcess server = ServerProcess.start(
+                Map.of(
+                        "SSEMUX_DEMO",
+                        "false",
+                        "SSEMUX_DATA_DIR",
+                        scratch.resolve("d").toString()),
+                "--port",
+                "0")) {
             assertDemoOff(server.awaitPort());
         }
     }
@@ -89,7 +123,8 @@ class MainTest {
     @Test
     void exitsWithAClearMessageWhenItCannotCreateTheDataDirectory(@TempDir Path scratch) throws Exception {
         Path file = Files.writeString(scratch.resolve("a-file"), "not a directory");
-        try (ServerProcess bad = ServerProcess.start(Map.of(), "--port", "0", "--data-dir", file.resolve("data").toString())) {
+        try (ServerProcess bad = ServerProcess.start(
+                Map.of(), "--port", "0", "--data-dir", file.resolve("data").toString())) {
             assertThat(bad.awaitExit(EXIT_BOUND)).isEqualTo(1);
             assertThat(bad.output()).contains("cannot use the data directory " + file.resolve("data"));
         }
@@ -97,14 +132,19 @@ class MainTest {
 
     private static void assertDemoOff(int port) throws Exception {
         assertThat(get(port, "/").statusCode()).isEqualTo(404);
-        HttpResponse<String> upload = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/projects/p1/photos"))
-                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> upload = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/projects/p1/photos"))
+                        .POST(HttpRequest.BodyPublishers.ofString("x"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(upload.statusCode()).isEqualTo(404);
         assertThat(get(port, "/ssemux.js").statusCode()).isEqualTo(200);
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -115,7 +155,8 @@ class MainTest {
             try (Socket socket = openStream(port)) {
                 InputStream in = socket.getInputStream();
                 readUntil(in, "event: connected");
-                await().atMost(Duration.ofSeconds(10)).until(() -> server.output().contains("opened"));
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> server.output().contains("opened"));
 
                 // SIGTERM, through the handle: Process.destroy() would also close our end of its output.
                 server.process().toHandle().destroy();
@@ -132,8 +173,9 @@ class MainTest {
 
     private static Socket openStream(int port) throws Exception {
         Socket socket = new Socket("127.0.0.1", port);
-        socket.getOutputStream().write("GET /api/sse/stream?user=alice&channels=jobs HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-                .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream()
+                .write("GET /api/sse/stream?user=alice&channels=jobs HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
         socket.setSoTimeout(20_000);
         return socket;
     }

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The server as an operator runs it with JWT and API keys: one process for the class. */
 class SecureServerTest {
     private static final Duration EXIT_BOUND = Duration.ofSeconds(15);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final String API_KEY = "k3y-for-the-billing-service-0123456789";
 
     @TempDir
@@ -49,8 +50,17 @@ class SecureServerTest {
         secret = encoded.getBytes(StandardCharsets.UTF_8);
         Path secretFile = Files.writeString(dir.resolve("jwt.secret"), encoded + "\n");
         Path keys = Files.writeString(dir.resolve("api-keys"), "# publishers\n" + API_KEY + " jobs,user:*\n");
-        server = ServerProcess.start(Map.of(), "--port", "0", "--no-demo", "--jwt-secret-file", secretFile.toString(),
-                "--api-key-file", keys.toString(), "--jwt-issuer", "https://auth.example.com");
+        server = ServerProcess.start(
+                Map.of(),
+                "--port",
+                "0",
+                "--no-demo",
+                "--jwt-secret-file",
+                secretFile.toString(),
+                "--api-key-file",
+                keys.toString(),
+                "--jwt-issuer",
+                "https://auth.example.com");
         port = server.awaitPort();
     }
 
@@ -62,9 +72,14 @@ class SecureServerTest {
     }
 
     private static String token(String user, Map<String, Object> grants) throws JOSEException {
-        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
-                .subject(user).issuer("https://auth.example.com").claim("ssemux", grants)
-                .expirationTime(Date.from(Instant.now().plusSeconds(600))).build());
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader(JWSAlgorithm.HS256),
+                new JWTClaimsSet.Builder()
+                        .subject(user)
+                        .issuer("https://auth.example.com")
+                        .claim("ssemux", grants)
+                        .expirationTime(Date.from(Instant.now().plusSeconds(600)))
+                        .build());
         jwt.sign(new MACSigner(secret));
         return jwt.serialize();
     }
@@ -78,9 +93,11 @@ class SecureServerTest {
     }
 
     private static HttpResponse<String> publish(String bearer, String channel) throws Exception {
-        return send(HttpRequest.newBuilder(uri("/api/sse/publish")).header("Authorization", "Bearer " + bearer)
+        return send(HttpRequest.newBuilder(uri("/api/sse/publish"))
+                .header("Authorization", "Bearer " + bearer)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"channel\":\"" + channel + "\",\"type\":\"job_completed\",\"data\":{\"id\":7}}")));
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"channel\":\"" + channel + "\",\"type\":\"job_completed\",\"data\":{\"id\":7}}")));
     }
 
     @Test
@@ -88,14 +105,22 @@ class SecureServerTest {
         String alice = token("alice", Map.of("subscribe", List.of("jobs")));
         String forged = token("alice", Map.of("subscribe", List.of("*"))).replaceFirst("\\.[^.]+$", ".AAAA");
 
-        assertThat(send(HttpRequest.newBuilder(uri("/api/sse/stream?channels=jobs"))).statusCode()).isEqualTo(401);
-        assertThat(send(HttpRequest.newBuilder(uri("/api/sse/stream?channels=jobs&user=alice"))).statusCode()).isEqualTo(401);
-        assertThat(send(HttpRequest.newBuilder(uri("/api/sse/stream?channels=jobs&token=" + forged))).statusCode()).isEqualTo(401);
-        HttpResponse<String> otherUsers = send(HttpRequest.newBuilder(uri("/api/sse/stream?channels=user:bob&token=" + alice)));
+        assertThat(send(HttpRequest.newBuilder(uri("/api/sse/stream?channels=jobs")))
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(send(HttpRequest.newBuilder(uri("/api/sse/stream?channels=jobs&user=alice")))
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(send(HttpRequest.newBuilder(uri("/api/sse/stream?channels=jobs&token=" + forged)))
+                        .statusCode())
+                .isEqualTo(401);
+        HttpResponse<String> otherUsers =
+                send(HttpRequest.newBuilder(uri("/api/sse/stream?channels=user:bob&token=" + alice)));
         assertThat(otherUsers.statusCode()).isEqualTo(403);
         assertThat(otherUsers.body()).contains("channels [user:bob]: not granted to user 'alice'");
 
-        HttpResponse<InputStream> stream = HTTP.send(HttpRequest.newBuilder(uri("/api/sse/stream?token=" + alice)).build(),
+        HttpResponse<InputStream> stream = HTTP.send(
+                HttpRequest.newBuilder(uri("/api/sse/stream?token=" + alice)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = stream.body()) {
             assertThat(stream.statusCode()).isEqualTo(200);
@@ -115,9 +140,11 @@ class SecureServerTest {
         assertThat(publish(reader, "jobs").statusCode()).isEqualTo(403);
         assertThat(publish(API_KEY, "payroll").statusCode()).isEqualTo(403);
         assertThat(publish(API_KEY.substring(1), "jobs").statusCode()).isEqualTo(401);
-        assertThat(send(HttpRequest.newBuilder(uri("/api/sse/stats")).header("Authorization", "Bearer " + reader)).statusCode())
+        assertThat(send(HttpRequest.newBuilder(uri("/api/sse/stats")).header("Authorization", "Bearer " + reader))
+                        .statusCode())
                 .isEqualTo(403);
-        assertThat(send(HttpRequest.newBuilder(uri("/api/sse/stats")).header("Authorization", "Bearer " + admin)).statusCode())
+        assertThat(send(HttpRequest.newBuilder(uri("/api/sse/stats")).header("Authorization", "Bearer " + admin))
+                        .statusCode())
                 .isEqualTo(200);
     }
 
@@ -125,8 +152,11 @@ class SecureServerTest {
     void refusesToListenOnTheNetworkWithoutAnAuthenticatorNamingTheFlags() throws Exception {
         try (ServerProcess open = ServerProcess.start(Map.of(), "--port", "0", "--no-demo", "--host", "0.0.0.0")) {
             assertThat(open.awaitExit(EXIT_BOUND)).isEqualTo(2);
-            assertThat(open.output()).contains("Invalid setting: --host 0.0.0.0 without an authenticator",
-                    "--jwt-secret-file, --jwt-public-key, --jwks-url or --jwks-file", "--insecure-trust-anyone-on-network");
+            assertThat(open.output())
+                    .contains(
+                            "Invalid setting: --host 0.0.0.0 without an authenticator",
+                            "--jwt-secret-file, --jwt-public-key, --jwks-url or --jwks-file",
+                            "--insecure-trust-anyone-on-network");
         }
     }
 
@@ -134,7 +164,8 @@ class SecureServerTest {
     void refusesHalfATlsSettingAndABadKeyFile() throws Exception {
         Path shortKeys = Files.writeString(dir.resolve("short-keys"), "short jobs\n");
         try (ServerProcess half = ServerProcess.start(Map.of(), "--port", "0", "--no-demo", "--tls-cert", "x.pem");
-             ServerProcess weak = ServerProcess.start(Map.of(), "--port", "0", "--no-demo", "--api-key-file", shortKeys.toString())) {
+                ServerProcess weak = ServerProcess.start(
+                        Map.of(), "--port", "0", "--no-demo", "--api-key-file", shortKeys.toString())) {
             assertThat(half.awaitExit(EXIT_BOUND)).isEqualTo(2);
             assertThat(half.output()).contains("--tls-cert and --tls-key: one without the other (expected: both)");
             assertThat(weak.awaitExit(EXIT_BOUND)).isEqualTo(2);

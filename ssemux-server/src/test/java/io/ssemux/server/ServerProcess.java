@@ -26,17 +26,20 @@ final class ServerProcess implements AutoCloseable {
 
     private ServerProcess(Process process) {
         this.process = process;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    lines.add(line);
-                    unread.add(line);
-                }
-            } catch (IOException e) {
-                // The process ended.
-            }
-        }, "server-output");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader in = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = in.readLine()) != null) {
+                            lines.add(line);
+                            unread.add(line);
+                        }
+                    } catch (IOException e) {
+                        // The process ended.
+                    }
+                },
+                "server-output");
         reader.setDaemon(true);
         reader.start();
     }

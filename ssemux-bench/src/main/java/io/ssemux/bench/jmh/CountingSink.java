@@ -1,7 +1,7 @@
 package io.ssemux.bench.jmh;
 
-import io.ssemux.core.transport.SseSink;
 import io.ssemux.core.sse.Frame;
+import io.ssemux.core.transport.SseSink;
 import java.util.concurrent.Executor;
 
 /**
@@ -37,6 +37,5 @@ final class CountingSink implements SseSink {
     }
 
     @Override
-    public void close(Frame farewell) {
-    }
+    public void close(Frame farewell) {}
 }

@@ -1,8 +1,8 @@
 package io.ssemux.bench.jmh;
 
-import io.ssemux.core.spi.EncodedEvent;
 import io.ssemux.core.Event;
 import io.ssemux.core.Format;
+import io.ssemux.core.spi.EncodedEvent;
 import io.ssemux.core.sse.Frame;
 import io.ssemux.core.sse.SseEncoder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,6 +17,7 @@ public class EncodeBenchmark extends BenchmarkBase {
 
     @Benchmark
     public Frame envelopeFrame() {
-        return EncodedEvent.of(new Event("1795823131000000", "bench", "tick", Hubs.DATA)).frame(Format.ENVELOPE);
+        return EncodedEvent.of(new Event("1795823131000000", "bench", "tick", Hubs.DATA))
+                .frame(Format.ENVELOPE);
     }
 }

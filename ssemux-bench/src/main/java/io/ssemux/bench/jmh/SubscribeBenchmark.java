@@ -2,8 +2,8 @@ package io.ssemux.bench.jmh;
 
 import io.ssemux.core.CloseReason;
 import io.ssemux.core.ConnectionInfo;
-import io.ssemux.core.transport.Connection;
 import io.ssemux.core.Hub;
+import io.ssemux.core.transport.Connection;
 import java.util.List;
 import java.util.Set;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -28,11 +28,11 @@ final class InMemoryEventLog implements EventLog {
     private final EncodedEvent[] ring;
     private final long[] timestamps;
     private final long[] sizes;
-    private int first;           // ring index of the oldest retained event
+    private int first; // ring index of the oldest retained event
     private int size;
     private long nextId;
     private long firstRetainedId; // valid when size > 0
-    private long cursorFloor;     // the smallest last-event-id from which every later event is retained
+    private long cursorFloor; // the smallest last-event-id from which every later event is retained
     private long bytes;
 
     private volatile Stats stats = new Stats(0, 0, null, null);

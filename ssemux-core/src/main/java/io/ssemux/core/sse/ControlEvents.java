@@ -65,7 +65,8 @@ public final class ControlEvents {
             if (id == null || channels == null || seconds == null || seconds.signum() <= 0) {
                 throw new IllegalArgumentException("not the data of a connected event: " + abbreviate(json));
             }
-            return new Connected(id, channels, Duration.ofNanos(seconds.movePointRight(9).longValue()));
+            return new Connected(
+                    id, channels, Duration.ofNanos(seconds.movePointRight(9).longValue()));
         }
     }
 
@@ -209,8 +210,8 @@ public final class ControlEvents {
         }
 
         public String toJson() {
-            return "{\"channel\":" + JsonText.quote(channel) + ",\"type\":" + JsonText.quote(type) + ",\"data\":"
-                    + data + "}";
+            return "{\"channel\":" + JsonText.quote(channel) + ",\"type\":" + JsonText.quote(type) + ",\"data\":" + data
+                    + "}";
         }
 
         /**
@@ -245,7 +246,8 @@ public final class ControlEvents {
     /** Whole seconds as an integer, else as a decimal ({@code 0.25}). */
     private static String seconds(Duration duration) {
         long millis = duration.toMillis();
-        return millis % 1000 == 0 ? Long.toString(millis / 1000)
+        return millis % 1000 == 0
+                ? Long.toString(millis / 1000)
                 : BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
     }
 

@@ -18,7 +18,8 @@ public final class SseEncoder {
      */
     public static Frame event(String id, String type, String data) {
         return Frame.wrap(appendEvent(new StringBuilder(64 + data.length()), id, type, data)
-                .toString().getBytes(StandardCharsets.UTF_8));
+                .toString()
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /** Appends one event to {@code sb}; see {@link #event}. */

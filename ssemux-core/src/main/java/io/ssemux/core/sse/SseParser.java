@@ -70,9 +70,11 @@ public final class SseParser {
 
     /** The start of a line whose end is not fed yet. */
     private byte[] line;
+
     private int lineLength;
     /** The data buffer as UTF-8, values joined by LF (the spec's trailing LF is implied). */
     private byte[] data;
+
     private int dataLength;
     private boolean hasData;
     private String type = "";
@@ -350,7 +352,6 @@ public final class SseParser {
     }
 
     private IllegalStateException lineTooLong() {
-        return new IllegalStateException(
-                "SSE line exceeds " + maxEventBytes + " bytes (SseParser maxEventBytes)");
+        return new IllegalStateException("SSE line exceeds " + maxEventBytes + " bytes (SseParser maxEventBytes)");
     }
 }

@@ -28,13 +28,16 @@ final class SystemScheduler implements Scheduler {
 
     @Override
     public Cancellable schedule(Duration delay, Runnable task) {
-        ScheduledFuture<?> future = executor.schedule(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "a scheduled task failed", e);
-            }
-        }, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> future = executor.schedule(
+                () -> {
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "a scheduled task failed", e);
+                    }
+                },
+                Math.max(0, delay.toNanos()),
+                TimeUnit.NANOSECONDS);
         return () -> future.cancel(false);
     }
 

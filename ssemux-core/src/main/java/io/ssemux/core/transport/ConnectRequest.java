@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param lastEventId   the id to resume after, or {@code null} for a fresh start
  * @param remoteAddress the client's address, for logs
  */
-public record ConnectRequest(Principal principal, List<String> channels, Format format, String lastEventId,
-                             String remoteAddress) {
+public record ConnectRequest(
+        Principal principal, List<String> channels, Format format, String lastEventId, String remoteAddress) {
     public ConnectRequest {
         Objects.requireNonNull(principal, "principal");
         channels = List.copyOf(Objects.requireNonNull(channels, "channels"));

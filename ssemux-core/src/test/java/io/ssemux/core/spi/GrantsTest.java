@@ -42,7 +42,8 @@ class GrantsTest {
 
     @Test
     void anAdminReadsPrivateChannelsToo() {
-        assertThat(new Grants(List.of(), List.of(), true).maySubscribe("root", "user:bob")).isTrue();
+        assertThat(new Grants(List.of(), List.of(), true).maySubscribe("root", "user:bob"))
+                .isTrue();
     }
 
     @Test

@@ -107,7 +107,8 @@ class InMemoryEventLogTest {
         EventLog log = EventLog.inMemory(100, Duration.ofMinutes(5), clock);
         String head = log.append("jobs", "t", "0").event().id();
         assertThat(log.replaySince("not-a-number", c -> true).resetReason()).isEqualTo(Replay.UNKNOWN_ID);
-        assertThat(log.replaySince(String.valueOf(Long.parseLong(head) + 5), c -> true).resetReason())
+        assertThat(log.replaySince(String.valueOf(Long.parseLong(head) + 5), c -> true)
+                        .resetReason())
                 .isEqualTo(Replay.UNKNOWN_ID);
     }
 

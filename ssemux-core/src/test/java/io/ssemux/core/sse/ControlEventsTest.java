@@ -3,9 +3,9 @@ package io.ssemux.core.sse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ssemux.core.spi.EncodedEvent;
 import io.ssemux.core.Event;
 import io.ssemux.core.Format;
+import io.ssemux.core.spi.EncodedEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,25 +16,45 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ControlEventsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"id\":42,\"status\":\"done\"}", "[1, 2 ,3]", "\"}\"", "null", "12.5",
-            "{\"channel\":\"other\",\"data\":{}}", "{\"nested\":{\"data\":\"}\\\"\"}}", "{\n  \"pretty\": true\n}"})
+    @ValueSource(
+            strings = {
+                "{\"id\":42,\"status\":\"done\"}",
+                "[1, 2 ,3]",
+                "\"}\"",
+                "null",
+                "12.5",
+                "{\"channel\":\"other\",\"data\":{}}",
+                "{\"nested\":{\"data\":\"}\\\"\"}}",
+                "{\n  \"pretty\": true\n}"
+            })
     void givesBackThePublishersDataExactlyAsTheServerWrapsIt(String data) {
         // The server's own encoder, and the project's parser, as on the wire.
         EncodedEvent encoded = EncodedEvent.of(new Event("7", "pending-changes", "manifest_changed", data));
         List<SseMessage> messages = new ArrayList<>();
-        new SseParser(messages::add).feed(encoded.frame(Format.ENVELOPE).asByteBuffer().duplicate());
+        new SseParser(messages::add)
+                .feed(encoded.frame(Format.ENVELOPE).asByteBuffer().duplicate());
 
-        ControlEvents.Envelope envelope = ControlEvents.Envelope.parse(messages.get(0).data());
+        ControlEvents.Envelope envelope =
+                ControlEvents.Envelope.parse(messages.get(0).data());
 
         assertThat(envelope).isEqualTo(new ControlEvents.Envelope("pending-changes", "manifest_changed", data));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"id\":1}", "{\"channel\":\"jobs\"}", "{\"channel\":\"jobs\",\"type\":\"t\",\"data\":}",
-            "{\"channel\":\"a b\",\"type\":\"t\",\"data\":1}", "{\"channel\":\"\",\"type\":\"t\",\"data\":1}",
-            "{\"channel\":\"jobs\",\"type\":\"\",\"data\":1}", "{\"channel\":\"jobs\",\"type\":\"t\",\"data\":1,\"x\":2}",
-            "{\"channel\":\"jobs\",\"data\":1}", "{\"channel\":1,\"type\":\"t\",\"data\":1}",
-            "{\"channel\":\"jobs\",\"type\":\"t\",\"data\":1", "plain text"})
+    @ValueSource(
+            strings = {
+                "{\"id\":1}",
+                "{\"channel\":\"jobs\"}",
+                "{\"channel\":\"jobs\",\"type\":\"t\",\"data\":}",
+                "{\"channel\":\"a b\",\"type\":\"t\",\"data\":1}",
+                "{\"channel\":\"\",\"type\":\"t\",\"data\":1}",
+                "{\"channel\":\"jobs\",\"type\":\"\",\"data\":1}",
+                "{\"channel\":\"jobs\",\"type\":\"t\",\"data\":1,\"x\":2}",
+                "{\"channel\":\"jobs\",\"data\":1}",
+                "{\"channel\":1,\"type\":\"t\",\"data\":1}",
+                "{\"channel\":\"jobs\",\"type\":\"t\",\"data\":1",
+                "plain text"
+            })
     void isNullForAnythingElse(String text) {
         assertThat(ControlEvents.Envelope.parse(text)).isNull();
     }
@@ -47,13 +67,15 @@ class ControlEventsTest {
 
     @Test
     void connectedIsWrittenWithSortedChannelsAndReadBack() {
-        ControlEvents.Connected connected = new ControlEvents.Connected("0vQ-x_", List.of("pending-changes", "jobs"),
-                Duration.ofMillis(250));
+        ControlEvents.Connected connected =
+                new ControlEvents.Connected("0vQ-x_", List.of("pending-changes", "jobs"), Duration.ofMillis(250));
 
         assertThat(connected.toJson())
-                .isEqualTo("{\"connectionId\":\"0vQ-x_\",\"channels\":[\"jobs\",\"pending-changes\"],\"heartbeatSeconds\":0.25}");
+                .isEqualTo(
+                        "{\"connectionId\":\"0vQ-x_\",\"channels\":[\"jobs\",\"pending-changes\"],\"heartbeatSeconds\":0.25}");
         assertThat(ControlEvents.Connected.parse(connected.toJson()))
-                .isEqualTo(new ControlEvents.Connected("0vQ-x_", List.of("jobs", "pending-changes"), Duration.ofMillis(250)));
+                .isEqualTo(new ControlEvents.Connected(
+                        "0vQ-x_", List.of("jobs", "pending-changes"), Duration.ofMillis(250)));
         assertThat(new ControlEvents.Connected("c", List.of(), Duration.ofSeconds(30)).toJson())
                 .isEqualTo("{\"connectionId\":\"c\",\"channels\":[],\"heartbeatSeconds\":30}");
     }
@@ -75,8 +97,14 @@ class ControlEventsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{}", "{\"connectionId\":\"c\",\"channels\":[],\"heartbeatSeconds\":0}",
-            "{\"connectionId\":1,\"channels\":[],\"heartbeatSeconds\":1}", "[]", "nope"})
+    @ValueSource(
+            strings = {
+                "{}",
+                "{\"connectionId\":\"c\",\"channels\":[],\"heartbeatSeconds\":0}",
+                "{\"connectionId\":1,\"channels\":[],\"heartbeatSeconds\":1}",
+                "[]",
+                "nope"
+            })
     void connectedRefusesWhatIsNotOne(String json) {
         assertThatThrownBy(() -> ControlEvents.Connected.parse(json)).isInstanceOf(IllegalArgumentException.class);
     }

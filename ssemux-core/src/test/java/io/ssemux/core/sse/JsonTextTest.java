@@ -34,8 +34,17 @@ class JsonTextTest {
     void readsEveryKindOfValueWithWhitespaceAnywhere() {
         Object value = JsonText.parse(" { \"a\" : [ 1 , -2.5e3 , true , false , null , { } , [ ] ] } ");
 
-        assertThat(value).isEqualTo(Map.of("a", Arrays.asList(new BigDecimal("1"), new BigDecimal("-2.5e3"),
-                true, false, null, Map.of(), List.of())));
+        assertThat(value)
+                .isEqualTo(Map.of(
+                        "a",
+                        Arrays.asList(
+                                new BigDecimal("1"),
+                                new BigDecimal("-2.5e3"),
+                                true,
+                                false,
+                                null,
+                                Map.of(),
+                                List.of())));
     }
 
     @Test
@@ -49,10 +58,28 @@ class JsonTextTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "{", "{\"a\"}", "{\"a\":}", "{a:1}", "[1,]", "\"open", "01", "1.", "-", "1e",
-            "tru", "{\"a\":1}x", "\"\\x\"", "\"\\u12\"", "\"tab\there\""})
+    @ValueSource(
+            strings = {
+                "",
+                "{",
+                "{\"a\"}",
+                "{\"a\":}",
+                "{a:1}",
+                "[1,]",
+                "\"open",
+                "01",
+                "1.",
+                "-",
+                "1e",
+                "tru",
+                "{\"a\":1}x",
+                "\"\\x\"",
+                "\"\\u12\"",
+                "\"tab\there\""
+            })
     void rejectsMalformedJson(String text) {
-        assertThatThrownBy(() -> JsonText.parse(text)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> JsonText.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("malformed JSON at ");
     }
 

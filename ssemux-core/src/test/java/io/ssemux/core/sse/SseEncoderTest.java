@@ -37,7 +37,8 @@ class SseEncoderTest {
 
     @Test
     void refusesLineBreaksOrNulInIdTypeAndComment() {
-        assertThatThrownBy(() -> SseEncoder.event("1\nevent: forged", "t", "{}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SseEncoder.event("1\nevent: forged", "t", "{}"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SseEncoder.event("1", "t\r", "{}")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SseEncoder.event("1\0", "t", "{}")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SseEncoder.comment("x\n\ndata: forged")).isInstanceOf(IllegalArgumentException.class);

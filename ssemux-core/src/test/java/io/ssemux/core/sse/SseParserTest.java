@@ -33,8 +33,8 @@ class SseParserTest {
     }
 
     private static String event(String type, String data, String id) {
-        return "event type=" + RecordingListener.quote(type) + " data=" + RecordingListener.quote(data)
-                + " id=" + RecordingListener.quote(id);
+        return "event type=" + RecordingListener.quote(type) + " data=" + RecordingListener.quote(data) + " id="
+                + RecordingListener.quote(id);
     }
 
     @Test
@@ -115,7 +115,8 @@ class SseParserTest {
     void feedingAByteBufferConsumesAllItsRemainingBytes() {
         ByteBuffer heap = ByteBuffer.wrap("xxdata: a\n\nyy".getBytes(UTF_8), 2, 9);
         ByteBuffer readOnly = ByteBuffer.wrap("data: b\n\n".getBytes(UTF_8)).asReadOnlyBuffer();
-        ByteBuffer direct = ByteBuffer.allocateDirect(16).put("data: c\n\n".getBytes(UTF_8)).flip();
+        ByteBuffer direct =
+                ByteBuffer.allocateDirect(16).put("data: c\n\n".getBytes(UTF_8)).flip();
         for (ByteBuffer buffer : List.of(heap, readOnly, direct)) {
             int limit = buffer.limit();
             parser.feed(buffer);
@@ -128,7 +129,9 @@ class SseParserTest {
     @Test
     void aDirectBufferLargerThanTheCopyChunkIsParsedWhole() {
         String data = "x".repeat(50_000);
-        ByteBuffer direct = ByteBuffer.allocateDirect(60_000).put(("data: " + data + "\n\n").getBytes(UTF_8)).flip();
+        ByteBuffer direct = ByteBuffer.allocateDirect(60_000)
+                .put(("data: " + data + "\n\n").getBytes(UTF_8))
+                .flip();
         parser.feed(direct);
         assertThat(listener.calls).containsExactly(event("message", data, ""));
     }
@@ -136,7 +139,8 @@ class SseParserTest {
     @Test
     void constructorRejectsANullListenerAndANonPositiveLimit() {
         assertThatNullPointerException().isThrownBy(() -> new SseParser(null));
-        assertThatIllegalArgumentException().isThrownBy(() -> new SseParser(m -> {}, 0))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new SseParser(m -> {}, 0))
                 .withMessageContaining("maxEventBytes");
         assertThatIllegalArgumentException().isThrownBy(() -> new SseParser(m -> {}, -1));
     }
@@ -196,12 +200,13 @@ class SseParserTest {
         SseParser limited = new SseParser(listener, 10);
         String stream = "data:12345\ndata:67890\n"; // lines of 10 bytes, data "12345\n67890" of 11
         assertThatThrownBy(() -> {
-            if (byteAtATime) {
-                feedByteAtATime(limited, stream);
-            } else {
-                feed(limited, stream);
-            }
-        }).isInstanceOf(IllegalStateException.class)
+                    if (byteAtATime) {
+                        feedByteAtATime(limited, stream);
+                    } else {
+                        feed(limited, stream);
+                    }
+                })
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("SSE event data exceeds 10 bytes (SseParser maxEventBytes)");
     }
 

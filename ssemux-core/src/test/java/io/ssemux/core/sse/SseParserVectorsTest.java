@@ -33,16 +33,22 @@ class SseParserVectorsTest {
     @TestFactory
     Stream<DynamicContainer> everyVectorGivesTheSameResultHoweverItIsSplit() {
         return VECTORS.stream()
-                .map(v -> DynamicContainer.dynamicContainer(v.name(), Stream.of(
-                        DynamicTest.dynamicTest("in one feed", () -> check(v, "", SseParserVectorsTest::feedWhole)),
-                        DynamicTest.dynamicTest("in every two-way split", () -> everyTwoWaySplit(v)),
-                        DynamicTest.dynamicTest("in every three-way split", () -> everyThreeWaySplit(v)),
-                        DynamicTest.dynamicTest("byte at a time with empty feeds between",
-                                () -> check(v, "", SseParserVectorsTest::feedByteAtATime)),
-                        DynamicTest.dynamicTest("as heap ByteBuffer slices",
-                                () -> check(v, "", SseParserVectorsTest::feedHeapBufferSlices)),
-                        DynamicTest.dynamicTest("as direct ByteBuffers of 3 bytes",
-                                () -> check(v, "", SseParserVectorsTest::feedDirectBuffers)))));
+                .map(v -> DynamicContainer.dynamicContainer(
+                        v.name(),
+                        Stream.of(
+                                DynamicTest.dynamicTest(
+                                        "in one feed", () -> check(v, "", SseParserVectorsTest::feedWhole)),
+                                DynamicTest.dynamicTest("in every two-way split", () -> everyTwoWaySplit(v)),
+                                DynamicTest.dynamicTest("in every three-way split", () -> everyThreeWaySplit(v)),
+                                DynamicTest.dynamicTest(
+                                        "byte at a time with empty feeds between",
+                                        () -> check(v, "", SseParserVectorsTest::feedByteAtATime)),
+                                DynamicTest.dynamicTest(
+                                        "as heap ByteBuffer slices",
+                                        () -> check(v, "", SseParserVectorsTest::feedHeapBufferSlices)),
+                                DynamicTest.dynamicTest(
+                                        "as direct ByteBuffers of 3 bytes",
+                                        () -> check(v, "", SseParserVectorsTest::feedDirectBuffers)))));
     }
 
     private static void everyTwoWaySplit(SseVector v) {
@@ -85,7 +91,8 @@ class SseParserVectorsTest {
         byte[] padded = pad(in, 0, in.length);
         int half = in.length / 2;
         parser.feed(ByteBuffer.wrap(padded, GUARD.length, half).slice());
-        parser.feed(ByteBuffer.wrap(padded, GUARD.length + half, in.length - half).slice());
+        parser.feed(
+                ByteBuffer.wrap(padded, GUARD.length + half, in.length - half).slice());
     }
 
     private static void feedDirectBuffers(SseParser parser, byte[] in) {
@@ -116,7 +123,8 @@ class SseParserVectorsTest {
         feeding.accept(parser, Arrays.copyOf(v.input(), v.input().length));
         parser.endOfStream();
         assertThat(listener.calls).as("callbacks %s", how).containsExactlyElementsOf(v.expectedCalls());
-        assertThat(RecordingListener.quote(parser.lastEventId())).as("lastEventId() %s", how)
+        assertThat(RecordingListener.quote(parser.lastEventId()))
+                .as("lastEventId() %s", how)
                 .isEqualTo(v.expectedLastEventId());
     }
 }

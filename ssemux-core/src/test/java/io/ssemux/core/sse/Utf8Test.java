@@ -63,14 +63,15 @@ class Utf8Test {
     @Test
     void jdkFastPathAgreesWithTheWhatwgDecoderOnRandomBytes() {
         Random random = new Random(7);
-        int[] interesting = {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF,
-                0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF};
+        int[] interesting = {
+            0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4,
+            0xF5, 0xFF
+        };
         for (int round = 0; round < 200_000; round++) {
             byte[] bytes = new byte[random.nextInt(8)];
             for (int i = 0; i < bytes.length; i++) {
-                bytes[i] = (byte) (random.nextBoolean()
-                        ? interesting[random.nextInt(interesting.length)]
-                        : random.nextInt(256));
+                bytes[i] = (byte)
+                        (random.nextBoolean() ? interesting[random.nextInt(interesting.length)] : random.nextInt(256));
             }
             assertThat(Utf8.decode(bytes, 0, bytes.length))
                     .as("%s", HexFormat.of().formatHex(bytes))

@@ -17,8 +17,8 @@ import java.util.concurrent.RejectedExecutionException;
 public final class ManualScheduler implements Scheduler {
     private final Instant origin;
     private final PriorityQueue<Task> tasks = new PriorityQueue<>(); // guarded by this
-    private long now;       // guarded by this: nanoseconds since origin
-    private long sequence;  // guarded by this
+    private long now; // guarded by this: nanoseconds since origin
+    private long sequence; // guarded by this
     private boolean closed; // guarded by this
 
     private final class Task implements Comparable<Task>, Cancellable {

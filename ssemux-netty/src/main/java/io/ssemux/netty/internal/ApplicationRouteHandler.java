@@ -29,7 +29,8 @@ final class ApplicationRouteHandler extends EndpointHandler {
     @Override
     void serve(ChannelHandlerContext ctx, NettyRequest req) throws Exception {
         RouteResponse answer = req.route().handler().handle(req);
-        FullHttpResponse response = Responses.bytes(HttpResponseStatus.valueOf(answer.status()), answer.contentType(), answer.body());
+        FullHttpResponse response =
+                Responses.bytes(HttpResponseStatus.valueOf(answer.status()), answer.contentType(), answer.body());
         answer.headers().forEach((name, value) -> response.headers().set(name, value));
         respond(ctx, response);
     }

@@ -16,6 +16,7 @@ enum Endpoint {
     /** An application {@link io.ssemux.netty.RouteHandler}: any method, its own answer. */
     APPLICATION(null);
 
+    @SuppressWarnings("ImmutableEnumChecker") // Netty's HttpMethod constants are never changed
     private final HttpMethod method;
 
     Endpoint(HttpMethod method) {

@@ -40,8 +40,12 @@ abstract class EndpointHandler extends SimpleChannelInboundHandler<NettyRequest>
             respond(ctx, Responses.error(e));
         } catch (Exception e) {
             log.error("{} {} failed", request.method(), request.path(), e);
-            respond(ctx, Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
-                    "the server failed to handle the request; see its log"));
+            respond(
+                    ctx,
+                    Responses.error(
+                            HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                            "internal_error",
+                            "the server failed to handle the request; see its log"));
         }
     }
 

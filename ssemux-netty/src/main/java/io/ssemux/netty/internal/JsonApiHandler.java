@@ -17,6 +17,7 @@ import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -66,7 +67,8 @@ final class JsonApiHandler extends EndpointHandler {
             case TOKEN -> token(req);
             case STATS -> stats(req);
             case HEALTH -> Responses.json(HttpResponseStatus.OK, Map.of("status", "ok"));
-            default -> throw new IllegalStateException("endpoint: " + req.endpoint() + " (expected: one of the JSON API)");
+            default ->
+                throw new IllegalStateException("endpoint: " + req.endpoint() + " (expected: one of the JSON API)");
         };
         respond(ctx, response);
     }
@@ -104,10 +106,14 @@ final class JsonApiHandler extends EndpointHandler {
         List<String> subscribe = textArray(body, "subscribe");
         List<String> unsubscribe = textArray(body, "unsubscribe");
         if (subscribe == null && unsubscribe == null) {
-            throw SsemuxException.badRequest("subscribe, unsubscribe: both missing (expected: at least one array of channels)");
+            throw SsemuxException.badRequest(
+                    "subscribe, unsubscribe: both missing (expected: at least one array of channels)");
         }
-        Set<String> channels = hub.updateSubscriptions(user, connectionId,
-                subscribe == null ? List.of() : subscribe, unsubscribe == null ? List.of() : unsubscribe);
+        Set<String> channels = hub.updateSubscriptions(
+                user,
+                connectionId,
+                subscribe == null ? List.of() : subscribe,
+                unsubscribe == null ? List.of() : unsubscribe);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("connectionId", connectionId);
         answer.put("channels", new TreeSet<>(channels));
@@ -121,7 +127,9 @@ final class JsonApiHandler extends EndpointHandler {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("connectionId", connectionId);
         answer.put("channels", new TreeSet<>(channels));
-        answer.put("expiresAt", principal.expiresAt() == null ? null : principal.expiresAt().toString());
+        answer.put(
+                "expiresAt",
+                principal.expiresAt() == null ? null : principal.expiresAt().toString());
         return Responses.json(HttpResponseStatus.OK, answer);
     }
 
@@ -129,11 +137,12 @@ final class JsonApiHandler extends EndpointHandler {
         if (!statsOpen) {
             Principal principal = req.principal();
             if (!principal.grants().admin()) {
-                throw SsemuxException.forbidden("stats: not granted to user " + Names.quote(principal.user())
-                        + " (expected: the admin grant)");
+                throw SsemuxException.forbidden(
+                        "stats: not granted to user " + Names.quote(principal.user()) + " (expected: the admin grant)");
             }
         }
-        return Responses.json(HttpResponseStatus.OK,
+        return Responses.json(
+                HttpResponseStatus.OK,
                 StatsJson.of(hub.stats(), req.queryParameter("user"), StatsJson.heapUsedBytes()));
     }
 
@@ -143,24 +152,28 @@ final class JsonApiHandler extends EndpointHandler {
         checkJsonContentType(req.header("Content-Type"));
         byte[] bytes = req.body();
         if (bytes.length == 0) {
-            throw SsemuxException.badRequest("body: empty (expected: a JSON object with " + String.join(", ", new TreeSet<>(fields)) + ")");
+            throw SsemuxException.badRequest(
+                    "body: empty (expected: a JSON object with " + String.join(", ", new TreeSet<>(fields)) + ")");
         }
         JsonNode body;
         try {
             body = Responses.JSON.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw SsemuxException.badRequest("body: malformed JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            throw SsemuxException.badRequest("body: malformed JSON: " + e.getOriginalMessage() + " at line "
+                    + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr());
         } catch (IOException e) {
             throw SsemuxException.badRequest("body: unreadable: " + e.getMessage());
         }
         if (body == null || !body.isObject()) {
-            throw SsemuxException.badRequest("body: not a JSON object (expected: an object with " + String.join(", ", new TreeSet<>(fields)) + ")");
+            throw SsemuxException.badRequest("body: not a JSON object (expected: an object with "
+                    + String.join(", ", new TreeSet<>(fields)) + ")");
         }
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!fields.contains(name)) {
-                throw SsemuxException.badRequest("field " + Names.quote(name) + ": unknown (expected: " + String.join(", ", new TreeSet<>(fields)) + ")");
+                throw SsemuxException.badRequest("field " + Names.quote(name) + ": unknown (expected: "
+                        + String.join(", ", new TreeSet<>(fields)) + ")");
             }
         }
         return body;
@@ -175,8 +188,8 @@ final class JsonApiHandler extends EndpointHandler {
                 return;
             }
         }
-        throw SsemuxException.unsupportedMediaType("Content-Type " + (contentType == null ? "missing" : Names.quote(contentType))
-                + " (expected: application/json)");
+        throw SsemuxException.unsupportedMediaType("Content-Type "
+                + (contentType == null ? "missing" : Names.quote(contentType)) + " (expected: application/json)");
     }
 
     private static String text(JsonNode body, String field) {
@@ -185,7 +198,8 @@ final class JsonApiHandler extends EndpointHandler {
             throw SsemuxException.badRequest(field + ": missing (expected: a string)");
         }
         if (!node.isTextual()) {
-            throw SsemuxException.badRequest(field + ": " + node.getNodeType().name().toLowerCase() + " (expected: a string)");
+            throw SsemuxException.badRequest(
+                    field + ": " + node.getNodeType().name().toLowerCase(Locale.ROOT) + " (expected: a string)");
         }
         return node.asText();
     }
@@ -196,12 +210,15 @@ final class JsonApiHandler extends EndpointHandler {
             return null;
         }
         if (!node.isArray()) {
-            throw SsemuxException.badRequest(field + ": " + node.getNodeType().name().toLowerCase() + " (expected: an array of channel names)");
+            throw SsemuxException.badRequest(field + ": "
+                    + node.getNodeType().name().toLowerCase(Locale.ROOT) + " (expected: an array of channel names)");
         }
         List<String> values = new ArrayList<>(node.size());
         for (JsonNode element : node) {
             if (!element.isTextual()) {
-                throw SsemuxException.badRequest(field + ": holds " + element.getNodeType().name().toLowerCase() + " (expected: channel names as strings)");
+                throw SsemuxException.badRequest(
+                        field + ": holds " + element.getNodeType().name().toLowerCase(Locale.ROOT)
+                                + " (expected: channel names as strings)");
             }
             values.add(element.asText());
         }

@@ -34,8 +34,13 @@ final class NettyRequest implements RequestInfo, RouteRequest, ReferenceCounted 
      * @param route    the application route that serves it when {@code endpoint} is
      *                 {@link Endpoint#APPLICATION}, else {@code null}
      */
-    NettyRequest(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query, Authenticator authenticator,
-                 Endpoint endpoint, Routes.Route route) {
+    NettyRequest(
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            QueryStringDecoder query,
+            Authenticator authenticator,
+            Endpoint endpoint,
+            Routes.Route route) {
         this.ctx = ctx;
         this.request = request;
         this.query = query;

@@ -72,14 +72,22 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
     /** The request tagged with its endpoint, or {@code null} once it has been answered here. */
     private NettyRequest route(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!request.decoderResult().isSuccess()) {
-            respond(ctx, Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
-                    "malformed HTTP request: " + request.decoderResult().cause().getMessage()));
+            respond(
+                    ctx,
+                    Responses.error(
+                            HttpResponseStatus.BAD_REQUEST,
+                            "bad_request",
+                            "malformed HTTP request: "
+                                    + request.decoderResult().cause().getMessage()));
             return null;
         }
         if (loopbackHostsOnly && !isLoopbackHost(request.headers().get(HttpHeaderNames.HOST))) {
-            respond(ctx, Responses.error(SsemuxException.forbidden("Host " + Names.quote(request.headers().get(HttpHeaderNames.HOST))
-                    + ": not this machine (expected: localhost, 127.0.0.1 or [::1] while the server trusts anyone;"
-                    + " configure an authenticator to serve other names)")));
+            respond(
+                    ctx,
+                    Responses.error(SsemuxException.forbidden(
+                            "Host " + Names.quote(request.headers().get(HttpHeaderNames.HOST))
+                                    + ": not this machine (expected: localhost, 127.0.0.1 or [::1] while the server trusts anyone;"
+                                    + " configure an authenticator to serve other names)")));
             return null;
         }
         QueryStringDecoder query = new QueryStringDecoder(request.uri());
@@ -87,15 +95,21 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
         try {
             path = query.path();
         } catch (IllegalArgumentException e) {
-            respond(ctx, Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
-                    "path: malformed percent-encoding (expected: %XX with two hex digits)"));
+            respond(
+                    ctx,
+                    Responses.error(
+                            HttpResponseStatus.BAD_REQUEST,
+                            "bad_request",
+                            "path: malformed percent-encoding (expected: %XX with two hex digits)"));
             return null;
         }
         Endpoint endpoint = Endpoint.own(path);
         if (endpoint != null) {
             HttpMethod allowed = endpoint.method();
             if (!request.method().equals(allowed)) {
-                FullHttpResponse response = Responses.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+                FullHttpResponse response = Responses.error(
+                        HttpResponseStatus.METHOD_NOT_ALLOWED,
+                        "method_not_allowed",
                         request.method() + " " + path + ": not allowed (expected: " + allowed + ")");
                 response.headers().set(HttpHeaderNames.ALLOW, allowed.name());
                 respond(ctx, response);

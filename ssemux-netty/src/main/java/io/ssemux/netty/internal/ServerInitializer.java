@@ -61,9 +61,16 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
      * @param flushWindow   how long events wait before they are written to the streams
      * @param channels      where every accepted connection is added, so that the server can close them
      */
-    public ServerInitializer(Hub hub, Authenticator authenticator, Map<String, RouteHandler> routes,
-                             Map<String, Integer> routeLimits, int maxBodyBytes, CorsConfig cors, SslContext tls,
-                             Duration flushWindow, ChannelGroup channels) {
+    public ServerInitializer(
+            Hub hub,
+            Authenticator authenticator,
+            Map<String, RouteHandler> routes,
+            Map<String, Integer> routeLimits,
+            int maxBodyBytes,
+            CorsConfig cors,
+            SslContext tls,
+            Duration flushWindow,
+            ChannelGroup channels) {
         Objects.requireNonNull(hub, "hub");
         Map<String, Routes.Route> byPath = new LinkedHashMap<>();
         routes.forEach((path, handler) ->
@@ -72,8 +79,8 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         this.cors = cors;
         this.tls = tls;
         this.channels = Objects.requireNonNull(channels, "channels");
-        this.router = new RequestRouter(this.routes, Objects.requireNonNull(authenticator, "authenticator"),
-                authenticator.trustsAnyone());
+        this.router = new RequestRouter(
+                this.routes, Objects.requireNonNull(authenticator, "authenticator"), authenticator.trustsAnyone());
         this.streamUpgrade = new StreamUpgradeHandler(hub, new StreamExecutors(flushWindow.toNanos()));
         this.api = new JsonApiHandler(hub, authenticator.trustsAnyone());
         this.applicationRoutes = new ApplicationRouteHandler();

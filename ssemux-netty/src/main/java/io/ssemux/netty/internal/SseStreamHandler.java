@@ -8,9 +8,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.ssemux.core.CloseReason;
+import io.ssemux.core.sse.Frame;
 import io.ssemux.core.transport.Connection;
 import io.ssemux.core.transport.SseSink;
-import io.ssemux.core.sse.Frame;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
@@ -27,8 +27,8 @@ import java.util.concurrent.Executor;
  * <p>Stateful (one per connection), never shared. Every method runs on the channel's event loop.
  */
 final class SseStreamHandler extends ChannelInboundHandlerAdapter implements SseSink {
-    private static final ByteBuf LAST_CHUNK = Unpooled.unreleasableBuffer(
-            Unpooled.wrappedBuffer("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+    private static final ByteBuf LAST_CHUNK =
+            Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
 
     private final Channel channel;
     private final boolean chunked;

@@ -9,9 +9,9 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.ssemux.core.spi.Principal;
 import io.ssemux.core.Format;
 import io.ssemux.core.Hub;
+import io.ssemux.core.spi.Principal;
 import io.ssemux.core.transport.ConnectRequest;
 import io.ssemux.core.transport.Connection;
 import java.util.ArrayList;
@@ -59,10 +59,11 @@ final class StreamUpgradeHandler extends EndpointHandler {
             lastEventId = null;
         }
         boolean chunked = !request.protocolVersion().equals(HttpVersion.HTTP_1_0);
-        SseStreamHandler stream = new SseStreamHandler(ctx.channel(), chunked,
-                streamExecutors.of(ctx.channel().eventLoop()));
+        SseStreamHandler stream = new SseStreamHandler(
+                ctx.channel(), chunked, streamExecutors.of(ctx.channel().eventLoop()));
         // The hub queues the opening frames on this event loop: they run after this method returns.
-        Connection connection = hub.connect(new ConnectRequest(principal, channels, format, lastEventId, req.remoteAddress()), stream);
+        Connection connection =
+                hub.connect(new ConnectRequest(principal, channels, format, lastEventId, req.remoteAddress()), stream);
 
         HttpResponse response = new DefaultHttpResponse(request.protocolVersion(), HttpResponseStatus.OK);
         response.headers()

@@ -16,9 +16,11 @@ import org.junit.jupiter.api.Test;
 
 class JsonApiHandlerTest {
     private final ManualScheduler scheduler = new ManualScheduler();
-    private final Hub hub = Hub.builder().scheduler(scheduler).clock(scheduler.clock()).build();
+    private final Hub hub =
+            Hub.builder().scheduler(scheduler).clock(scheduler.clock()).build();
     private final EmbeddedChannel channel = new EmbeddedChannel(
-            new RequestRouter(new Routes(Map.of(), 1024), Authenticator.development(), false), new JsonApiHandler(hub, true));
+            new RequestRouter(new Routes(Map.of(), 1024), Authenticator.development(), false),
+            new JsonApiHandler(hub, true));
 
     @AfterEach
     void closeHub() {
@@ -27,7 +29,9 @@ class JsonApiHandlerTest {
 
     @Test
     void publishAnswers202WithTheEventIdAndHowManyGotIt() {
-        channel.writeInbound(request(HttpMethod.POST, "/api/sse/publish?user=a",
+        channel.writeInbound(request(
+                HttpMethod.POST,
+                "/api/sse/publish?user=a",
                 "{\"channel\":\"jobs\",\"type\":\"job_completed\",\"data\":{\"id\":1}}"));
 
         FullHttpResponse response = channel.readOutbound();
@@ -44,13 +48,15 @@ class JsonApiHandlerTest {
 
     @Test
     void refusedPublishAnswers400WithAJsonErrorAndPublishesNothing() {
-        channel.writeInbound(request(HttpMethod.POST, "/api/sse/publish?user=a", "{\"channel\":\"jobs\",\"type\":\"t\"}"));
+        channel.writeInbound(
+                request(HttpMethod.POST, "/api/sse/publish?user=a", "{\"channel\":\"jobs\",\"type\":\"t\"}"));
 
         FullHttpResponse response = channel.readOutbound();
         try {
             assertThat(response.status().code()).isEqualTo(400);
-            assertThat(body(response)).isEqualTo(
-                    "{\"status\":400,\"error\":\"bad_request\",\"message\":\"data: missing (expected: any JSON value)\"}");
+            assertThat(body(response))
+                    .isEqualTo(
+                            "{\"status\":400,\"error\":\"bad_request\",\"message\":\"data: missing (expected: any JSON value)\"}");
             assertThat(hub.stats().eventsPublished()).isZero();
         } finally {
             response.release();
@@ -78,10 +84,11 @@ class JsonApiHandlerTest {
 
         FullHttpResponse response = channel.readOutbound();
         try {
-            assertThat(body(response)).startsWith("{\"connections\":0,\"users\":0,\"connectionsPerUser\":{\"nobody\":0},"
-                    + "\"subscribersPerChannel\":{},\"eventsPublished\":0,\"eventsDelivered\":0,\"eventsDropped\":0,"
-                    + "\"connectionsOpened\":0,\"connectionsClosed\":0,\"connectionsEvicted\":0,\"slowConsumerDisconnects\":0,"
-                    + "\"history\":{\"events\":0,\"bytes\":0,")
+            assertThat(body(response))
+                    .startsWith("{\"connections\":0,\"users\":0,\"connectionsPerUser\":{\"nobody\":0},"
+                            + "\"subscribersPerChannel\":{},\"eventsPublished\":0,\"eventsDelivered\":0,\"eventsDropped\":0,"
+                            + "\"connectionsOpened\":0,\"connectionsClosed\":0,\"connectionsEvicted\":0,\"slowConsumerDisconnects\":0,"
+                            + "\"history\":{\"events\":0,\"bytes\":0,")
                     .contains(",\"heapUsedBytes\":");
         } finally {
             response.release();

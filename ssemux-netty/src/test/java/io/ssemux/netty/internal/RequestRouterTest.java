@@ -15,9 +15,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RequestRouterTest {
-    private final Routes routes = new Routes(
-            Map.of("/app/*", new Routes.Route(request -> RouteResponse.json(200, "{}"), 1024)), 1024);
-    private final EmbeddedChannel channel = new EmbeddedChannel(new RequestRouter(routes, Authenticator.development(), false));
+    private final Routes routes =
+            new Routes(Map.of("/app/*", new Routes.Route(request -> RouteResponse.json(200, "{}"), 1024)), 1024);
+    private final EmbeddedChannel channel =
+            new EmbeddedChannel(new RequestRouter(routes, Authenticator.development(), false));
 
     @Test
     void answersAWrongMethodWith405NamingTheAllowedOne() {
@@ -27,12 +28,13 @@ class RequestRouterTest {
         try {
             assertThat(response.status().code()).isEqualTo(405);
             assertThat(response.headers().get("Allow")).isEqualTo("GET");
-            assertThat(body(response)).isEqualTo(
-                    "{\"status\":405,\"error\":\"method_not_allowed\",\"message\":\"POST /api/sse/stream: not allowed (expected: GET)\"}");
+            assertThat(body(response))
+                    .isEqualTo(
+                            "{\"status\":405,\"error\":\"method_not_allowed\",\"message\":\"POST /api/sse/stream: not allowed (expected: GET)\"}");
         } finally {
             response.release();
         }
-        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(channel.<Object>readInbound()).isNull();
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 
@@ -44,8 +46,9 @@ class RequestRouterTest {
         try {
             assertThat(response.status().code()).isEqualTo(404);
             assertThat(response.headers().get("Content-Type")).isEqualTo("application/json; charset=utf-8");
-            assertThat(body(response)).isEqualTo(
-                    "{\"status\":404,\"error\":\"not_found\",\"message\":\"path '/nowhere': no such endpoint\"}");
+            assertThat(body(response))
+                    .isEqualTo(
+                            "{\"status\":404,\"error\":\"not_found\",\"message\":\"path '/nowhere': no such endpoint\"}");
         } finally {
             response.release();
         }
@@ -77,7 +80,7 @@ class RequestRouterTest {
             assertThat(publish.route()).isNull();
             assertThat(application.endpoint()).isEqualTo(Endpoint.APPLICATION);
             assertThat(application.route()).isSameAs(routes.find("/app/x"));
-            assertThat((Object) channel.readOutbound()).isNull();
+            assertThat(channel.<Object>readOutbound()).isNull();
         } finally {
             publish.release();
             application.release();
@@ -91,8 +94,8 @@ class RequestRouterTest {
 
     /** A request with {@code body} as JSON (when not empty). */
     static DefaultFullHttpRequest request(HttpMethod method, String uri, String body) {
-        DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
-                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        DefaultFullHttpRequest request = new DefaultFullHttpRequest(
+                HttpVersion.HTTP_1_1, method, uri, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         if (!body.isEmpty()) {
             request.headers().set("Content-Type", "application/json");
         }

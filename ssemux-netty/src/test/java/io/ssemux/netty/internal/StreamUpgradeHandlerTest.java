@@ -19,9 +19,18 @@ import org.junit.jupiter.api.Test;
 /** The whole HTTP pipeline of {@link ServerInitializer}, in an {@link EmbeddedChannel}. */
 class StreamUpgradeHandlerTest {
     private final ManualScheduler scheduler = new ManualScheduler();
-    private final Hub hub = Hub.builder().scheduler(scheduler).clock(scheduler.clock()).build();
-    private final EmbeddedChannel channel = new EmbeddedChannel(new ServerInitializer(hub, Authenticator.development(),
-            Map.of(), Map.of(), 1024, null, null, Duration.ZERO, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE)));
+    private final Hub hub =
+            Hub.builder().scheduler(scheduler).clock(scheduler.clock()).build();
+    private final EmbeddedChannel channel = new EmbeddedChannel(new ServerInitializer(
+            hub,
+            Authenticator.development(),
+            Map.of(),
+            Map.of(),
+            1024,
+            null,
+            null,
+            Duration.ZERO,
+            new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE)));
 
     @AfterEach
     void closeHub() {
@@ -30,14 +39,16 @@ class StreamUpgradeHandlerTest {
 
     @Test
     void streamUpgradeLeavesOnlyTheStreamHandlerInThePipeline() {
-        channel.writeInbound(ascii("GET /api/sse/stream?user=a&channels=jobs HTTP/1.1\r\nHost: localhost:8080\r\n\r\n"));
+        channel.writeInbound(
+                ascii("GET /api/sse/stream?user=a&channels=jobs HTTP/1.1\r\nHost: localhost:8080\r\n\r\n"));
 
         channel.runPendingTasks(); // the hub's opening frames, queued on the event loop
 
         assertThat(channel.pipeline().toMap().values()).singleElement().isInstanceOf(SseStreamHandler.class);
         String head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8\r\ncache-control: no-cache\r\n"
                 + "X-Accel-Buffering: no\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
-        assertThat(readOutbound()).startsWith(head + "76\r\nretry: 3000\nevent: connected\ndata: {\"connectionId\":")
+        assertThat(readOutbound())
+                .startsWith(head + "76\r\nretry: 3000\nevent: connected\ndata: {\"connectionId\":")
                 .endsWith("\"channels\":[\"jobs\"],\"heartbeatSeconds\":30}\n\n\r\n");
         assertThat(hub.stats().connections()).isEqualTo(1);
 

@@ -58,8 +58,8 @@ final class DataDirectory {
     private Path inside(Path path) {
         Path normal = path.toAbsolutePath().normalize();
         if (!normal.startsWith(projects) || normal.equals(projects)) {
-            throw new IllegalArgumentException("path " + Names.quote(path.toString()) + ": outside "
-                    + projects + " (expected: a project's file)");
+            throw new IllegalArgumentException(
+                    "path " + Names.quote(path.toString()) + ": outside " + projects + " (expected: a project's file)");
         }
         return normal;
     }

@@ -9,6 +9,7 @@ enum ImageFormat {
     JPEG("jpg", new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff});
 
     private final String extension;
+
     @SuppressWarnings("ImmutableEnumChecker") // private, set once here and only read by sniff()
     private final byte[] signature;
 
@@ -26,7 +27,8 @@ enum ImageFormat {
     static Optional<ImageFormat> sniff(byte[] content) {
         for (ImageFormat format : values()) {
             if (content.length >= format.signature.length
-                    && Arrays.equals(content, 0, format.signature.length, format.signature, 0, format.signature.length)) {
+                    && Arrays.equals(
+                            content, 0, format.signature.length, format.signature, 0, format.signature.length)) {
                 return Optional.of(format);
             }
         }

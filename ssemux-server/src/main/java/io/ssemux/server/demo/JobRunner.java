@@ -46,8 +46,8 @@ final class JobRunner implements AutoCloseable {
         this.hub = hub;
         this.stepPause = stepPause;
         AtomicInteger threads = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity),
-                task -> {
+        this.pool = new ThreadPoolExecutor(
+                workers, workers, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity), task -> {
                     Thread thread = new Thread(task, "demo-job-" + threads.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
@@ -65,8 +65,8 @@ final class JobRunner implements AutoCloseable {
         try {
             pool.execute(() -> run(id, job));
         } catch (RejectedExecutionException e) {
-            throw SsemuxException.unavailable("jobs: the queue is full (expected: a free place; try again shortly)",
-                    RETRY_AFTER);
+            throw SsemuxException.unavailable(
+                    "jobs: the queue is full (expected: a free place; try again shortly)", RETRY_AFTER);
         }
         return id;
     }

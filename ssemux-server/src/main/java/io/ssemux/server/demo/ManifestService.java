@@ -48,7 +48,9 @@ final class ManifestService {
             manifest.put("updated", timestamp);
             ArrayNode photos = manifest.withArrayProperty("photos");
             photos.add(DemoJson.MAPPER.valueToTree(photo));
-            data.writeAtomically(file(folder), DemoJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+            data.writeAtomically(
+                    file(folder),
+                    DemoJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
         }
         Map<String, Object> change = new LinkedHashMap<>();
         change.put("project_folder", folder.name());

@@ -65,9 +65,11 @@ final class MultipartForm {
      */
     static MultipartForm parse(String contentType, byte[] body) {
         if (!isFormData(contentType)) {
-            throw new IllegalArgumentException("Content-Type " + Names.quote(contentType) + ": not multipart/form-data");
+            throw new IllegalArgumentException(
+                    "Content-Type " + Names.quote(contentType) + ": not multipart/form-data");
         }
-        String boundary = parameters(contentType.substring(contentType.indexOf(';') + 1)).get("boundary");
+        String boundary =
+                parameters(contentType.substring(contentType.indexOf(';') + 1)).get("boundary");
         if (contentType.indexOf(';') < 0 || boundary == null || boundary.isEmpty() || boundary.length() > 70) {
             throw new IllegalArgumentException("Content-Type " + Names.quote(contentType)
                     + ": no usable boundary (expected: boundary=<1 to 70 characters>)");
@@ -88,8 +90,8 @@ final class MultipartForm {
         List<Part> parts = new ArrayList<>();
         while (!startsWith(body, pos, DASHES)) { // "--" after a boundary closes the body; the epilogue is ignored
             if (pos >= body.length) {
-                throw new IllegalArgumentException("multipart body: ends without a closing boundary (expected: --"
-                        + boundary + "--)");
+                throw new IllegalArgumentException(
+                        "multipart body: ends without a closing boundary (expected: --" + boundary + "--)");
             }
             while (pos < body.length && (body[pos] == ' ' || body[pos] == '\t')) {
                 pos++;
@@ -100,8 +102,8 @@ final class MultipartForm {
             }
             pos += CRLF.length;
             if (parts.size() == MAX_PARTS) {
-                throw new IllegalArgumentException("multipart body: more than " + MAX_PARTS + " parts (expected: at most "
-                        + MAX_PARTS + ")");
+                throw new IllegalArgumentException(
+                        "multipart body: more than " + MAX_PARTS + " parts (expected: at most " + MAX_PARTS + ")");
             }
             int partNumber = parts.size() + 1;
             int contentStart;
@@ -112,16 +114,16 @@ final class MultipartForm {
             } else {
                 int headersEnd = indexOf(body, BLANK_LINE, pos);
                 if (headersEnd < 0 || headersEnd - pos > MAX_HEADER_BYTES) {
-                    throw new IllegalArgumentException("multipart part " + partNumber
-                            + ": headers do not end within " + MAX_HEADER_BYTES + " bytes");
+                    throw new IllegalArgumentException("multipart part " + partNumber + ": headers do not end within "
+                            + MAX_HEADER_BYTES + " bytes");
                 }
                 headers = headers(new String(body, pos, headersEnd - pos, StandardCharsets.UTF_8), partNumber);
                 contentStart = headersEnd + BLANK_LINE.length;
             }
             int contentEnd = indexOf(body, delimiter, contentStart);
             if (contentEnd < 0) {
-                throw new IllegalArgumentException("multipart part " + partNumber
-                        + ": does not end (expected: a boundary after its content)");
+                throw new IllegalArgumentException(
+                        "multipart part " + partNumber + ": does not end (expected: a boundary after its content)");
             }
             parts.add(part(headers, Arrays.copyOfRange(body, contentStart, contentEnd), partNumber));
             pos = contentEnd + delimiter.length;
@@ -138,7 +140,8 @@ final class MultipartForm {
         Map<String, String> parameters = parameters(disposition.substring(disposition.indexOf(';') + 1));
         String name = disposition.indexOf(';') < 0 ? null : parameters.get("name");
         if (name == null || name.isEmpty()) {
-            throw new IllegalArgumentException("multipart part " + partNumber + ": no field name (expected: form-data; name=\"…\")");
+            throw new IllegalArgumentException(
+                    "multipart part " + partNumber + ": no field name (expected: form-data; name=\"…\")");
         }
         return new Part(name, parameters.get("filename"), headers.getOrDefault("content-type", "text/plain"), content);
     }
@@ -152,7 +155,9 @@ final class MultipartForm {
                 throw new IllegalArgumentException("multipart part " + partNumber + ": malformed header line "
                         + Names.quote(line) + " (expected: Name: value)");
             }
-            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            headers.put(
+                    line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    line.substring(colon + 1).trim());
         }
         return headers;
     }
@@ -177,7 +182,8 @@ final class MultipartForm {
                 if (i < n && text.charAt(i) == '"') {
                     int close = text.indexOf('"', i + 1);
                     if (close < 0) {
-                        throw new IllegalArgumentException("parameter " + Names.quote(name) + ": unterminated quoted value");
+                        throw new IllegalArgumentException(
+                                "parameter " + Names.quote(name) + ": unterminated quoted value");
                     }
                     value = text.substring(i + 1, close);
                     i = close + 1;

@@ -25,6 +25,7 @@ import java.time.Clock;
 public final class PhotoDemo implements AutoCloseable {
     /** Room for the form around the photo: boundaries, part headers, other fields. */
     static final int FORM_OVERHEAD_BYTES = 64 * 1024;
+
     static final int THUMBNAIL_BOX = 320;
     static final long MAX_PIXELS = 50_000_000;
 
@@ -38,8 +39,13 @@ public final class PhotoDemo implements AutoCloseable {
         this.dataDir = data.root();
         Clock clock = Clock.systemUTC();
         this.jobs = new JobRunner(hub, settings.workers(), settings.queueCapacity(), settings.stepPause());
-        this.routes = new PhotoRoutes(data, new Thumbnailer(THUMBNAIL_BOX, MAX_PIXELS), new ManifestService(data, hub, clock),
-                jobs, settings.maxPhotoBytes(), clock);
+        this.routes = new PhotoRoutes(
+                data,
+                new Thumbnailer(THUMBNAIL_BOX, MAX_PIXELS),
+                new ManifestService(data, hub, clock),
+                jobs,
+                settings.maxPhotoBytes(),
+                clock);
     }
 
     /**
@@ -55,7 +61,8 @@ public final class PhotoDemo implements AutoCloseable {
 
     /** Serves the upload API on {@code builder}, with a body limit that fits the largest photo. */
     public void register(SsemuxServer.Builder builder) {
-        builder.route(PhotoRoutes.ROUTE, routes, (int) Math.min(Integer.MAX_VALUE, (long) settings.maxPhotoBytes() + FORM_OVERHEAD_BYTES));
+        builder.route(PhotoRoutes.ROUTE, routes, (int)
+                Math.min(Integer.MAX_VALUE, (long) settings.maxPhotoBytes() + FORM_OVERHEAD_BYTES));
     }
 
     /** The data directory, absolute. */

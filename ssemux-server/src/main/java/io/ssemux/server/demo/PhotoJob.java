@@ -26,8 +26,15 @@ final class PhotoJob implements Job {
      * @param fileName the name the browser gave the file: shown, never used as a path
      * @param image    the file's bytes; the job owns them
      */
-    PhotoJob(ProjectFolder folder, String fileName, ImageFormat format, byte[] image, DataDirectory data,
-             Thumbnailer thumbnailer, ManifestService manifest, Clock clock) {
+    PhotoJob(
+            ProjectFolder folder,
+            String fileName,
+            ImageFormat format,
+            byte[] image,
+            DataDirectory data,
+            Thumbnailer thumbnailer,
+            ManifestService manifest,
+            Clock clock) {
         this.folder = folder;
         this.fileName = fileName;
         this.format = format;

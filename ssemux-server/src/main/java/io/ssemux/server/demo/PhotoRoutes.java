@@ -33,8 +33,13 @@ final class PhotoRoutes implements RouteHandler {
     private final int maxPhotoBytes;
     private final Clock clock;
 
-    PhotoRoutes(DataDirectory data, Thumbnailer thumbnailer, ManifestService manifest, JobRunner jobs, int maxPhotoBytes,
-                Clock clock) {
+    PhotoRoutes(
+            DataDirectory data,
+            Thumbnailer thumbnailer,
+            ManifestService manifest,
+            JobRunner jobs,
+            int maxPhotoBytes,
+            Clock clock) {
         this.data = data;
         this.thumbnailer = thumbnailer;
         this.manifest = manifest;
@@ -47,27 +52,37 @@ final class PhotoRoutes implements RouteHandler {
     public RouteResponse handle(RouteRequest request) {
         String path = request.path();
         if (!path.startsWith(PREFIX) || !path.endsWith(SUFFIX) || path.length() < PREFIX.length() + SUFFIX.length()) {
-            throw SsemuxException.notFound("path " + Names.quote(path)
-                    + ": no such endpoint (expected: /api/projects/{folder}/photos)");
+            throw SsemuxException.notFound(
+                    "path " + Names.quote(path) + ": no such endpoint (expected: /api/projects/{folder}/photos)");
         }
         if (!request.method().equals("POST")) {
-            return error(405, "method_not_allowed", request.method() + " " + Names.quote(path) + ": not allowed (expected: POST)")
+            return error(
+                            405,
+                            "method_not_allowed",
+                            request.method() + " " + Names.quote(path) + ": not allowed (expected: POST)")
                     .withHeader("Allow", "POST");
         }
         ProjectFolder folder = folder(path.substring(PREFIX.length(), path.length() - SUFFIX.length()));
         String contentType = request.header("Content-Type");
         if (!MultipartForm.isFormData(contentType)) {
-            return error(415, "unsupported_media_type", "Content-Type " + Names.quote(contentType)
-                    + ": not accepted (expected: multipart/form-data with a '" + FIELD + "' file)");
+            return error(
+                    415,
+                    "unsupported_media_type",
+                    "Content-Type " + Names.quote(contentType)
+                            + ": not accepted (expected: multipart/form-data with a '" + FIELD + "' file)");
         }
         MultipartForm.Part photo = photo(contentType, request.body());
         Optional<ImageFormat> format = ImageFormat.sniff(photo.content());
         if (format.isEmpty()) {
-            return error(415, "unsupported_media_type", "file " + Names.quote(photo.filename())
-                    + ": not a JPEG or PNG image (expected: image/jpeg or image/png)");
+            return error(
+                    415,
+                    "unsupported_media_type",
+                    "file " + Names.quote(photo.filename())
+                            + ": not a JPEG or PNG image (expected: image/jpeg or image/png)");
         }
         String fileName = displayName(photo.filename());
-        String id = jobs.submit(new PhotoJob(folder, fileName, format.get(), photo.content(), data, thumbnailer, manifest, clock));
+        String id = jobs.submit(
+                new PhotoJob(folder, fileName, format.get(), photo.content(), data, thumbnailer, manifest, clock));
         Map<String, Object> queued = new LinkedHashMap<>();
         queued.put("id", id);
         queued.put("task_type", PhotoJob.TASK_TYPE);
@@ -96,16 +111,17 @@ final class PhotoRoutes implements RouteHandler {
             throw SsemuxException.badRequest(e.getMessage());
         }
         if (photos.size() != 1) {
-            throw SsemuxException.badRequest("form field '" + FIELD + "': " + (photos.isEmpty() ? "missing" : photos.size() + " files")
-                    + " (expected: one JPEG or PNG file)");
+            throw SsemuxException.badRequest("form field '" + FIELD + "': "
+                    + (photos.isEmpty() ? "missing" : photos.size() + " files") + " (expected: one JPEG or PNG file)");
         }
         MultipartForm.Part photo = photos.get(0);
         if (photo.content().length == 0) {
-            throw SsemuxException.badRequest("file " + Names.quote(photo.filename()) + ": empty (expected: a JPEG or PNG image)");
+            throw SsemuxException.badRequest(
+                    "file " + Names.quote(photo.filename()) + ": empty (expected: a JPEG or PNG image)");
         }
         if (photo.content().length > maxPhotoBytes) {
-            throw SsemuxException.payloadTooLarge("file " + Names.quote(photo.filename()) + ": " + photo.content().length
-                    + " bytes (expected: at most " + maxPhotoBytes + ")");
+            throw SsemuxException.payloadTooLarge("file " + Names.quote(photo.filename()) + ": "
+                    + photo.content().length + " bytes (expected: at most " + maxPhotoBytes + ")");
         }
         return photo;
     }
@@ -115,7 +131,8 @@ final class PhotoRoutes implements RouteHandler {
         if (filename == null) {
             return FIELD;
         }
-        String name = filename.substring(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1).strip();
+        String name = filename.substring(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1)
+                .strip();
         return name.isEmpty() ? FIELD : name.length() > 128 ? name.substring(0, 128) : name;
     }
 

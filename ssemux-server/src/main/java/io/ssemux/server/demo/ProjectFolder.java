@@ -15,8 +15,8 @@ record ProjectFolder(String name) {
 
     ProjectFolder {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("project folder " + Names.quote(name)
-                    + ": invalid name (expected: " + NAME.pattern() + ")");
+            throw new IllegalArgumentException(
+                    "project folder " + Names.quote(name) + ": invalid name (expected: " + NAME.pattern() + ")");
         }
     }
 }

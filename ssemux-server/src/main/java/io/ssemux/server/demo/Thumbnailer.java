@@ -82,7 +82,8 @@ final class Thumbnailer {
             }
         } catch (IOException | RuntimeException e) {
             // Decoders report damaged data with IOExceptions and, now and then, runtime exceptions.
-            throw new JobFailure("not a readable image: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            throw new JobFailure("not a readable image: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
     }
 

@@ -23,12 +23,14 @@ final class DemoServer implements AutoCloseable {
     final Hub hub;
     final PhotoDemo demo;
     final SsemuxServer server;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     DemoServer(DemoSettings settings) throws IOException {
         hub = Hub.builder().build();
         demo = PhotoDemo.start(hub, settings);
-        SsemuxServer.Builder builder = SsemuxServer.builder(hub).host("127.0.0.1").port(0);
+        SsemuxServer.Builder builder =
+                SsemuxServer.builder(hub).host("127.0.0.1").port(0);
         demo.register(builder);
         server = builder.build().start();
     }
@@ -55,14 +57,16 @@ final class DemoServer implements AutoCloseable {
     static byte[] file(String field, String filename, String contentType, byte[] content) {
         ByteArrayOutputStream part = new ByteArrayOutputStream();
         part.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
-                + filename + "\"\r\nContent-Type: " + contentType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                        + filename + "\"\r\nContent-Type: " + contentType + "\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         part.writeBytes(content);
         part.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
         return part.toByteArray();
     }
 
     HttpResponse<String> post(String path, String contentType, byte[] body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }

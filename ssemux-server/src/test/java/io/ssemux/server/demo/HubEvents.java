@@ -1,15 +1,15 @@
 package io.ssemux.server.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ssemux.core.spi.Grants;
-import io.ssemux.core.spi.Principal;
-import io.ssemux.core.transport.ConnectRequest;
 import io.ssemux.core.Format;
 import io.ssemux.core.Hub;
-import io.ssemux.core.transport.SseSink;
+import io.ssemux.core.spi.Grants;
+import io.ssemux.core.spi.Principal;
 import io.ssemux.core.sse.Frame;
 import io.ssemux.core.sse.SseMessage;
 import io.ssemux.core.sse.SseParser;
+import io.ssemux.core.transport.ConnectRequest;
+import io.ssemux.core.transport.SseSink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -34,7 +34,9 @@ final class HubEvents implements SseSink {
 
     static HubEvents of(Hub hub) {
         HubEvents sink = new HubEvents();
-        hub.connect(new ConnectRequest(Principal.of("test", Grants.all()), List.of("all"), Format.PLAIN, null, "127.0.0.1"), sink);
+        hub.connect(
+                new ConnectRequest(Principal.of("test", Grants.all()), List.of("all"), Format.PLAIN, null, "127.0.0.1"),
+                sink);
         return sink;
     }
 

@@ -42,12 +42,18 @@ final class Images {
     /** A PNG signature and a header that claims {@code width}×{@code height}, and no pixels at all. */
     static byte[] pngClaiming(int width, int height) {
         ByteBuffer header = ByteBuffer.allocate(13).putInt(width).putInt(height).put(new byte[] {8, 2, 0, 0, 0});
-        byte[] typed = ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII)).put(header.array()).array();
+        byte[] typed = ByteBuffer.allocate(17)
+                .put("IHDR".getBytes(StandardCharsets.US_ASCII))
+                .put(header.array())
+                .array();
         CRC32 crc = new CRC32();
         crc.update(typed);
         return ByteBuffer.allocate(8 + 4 + 17 + 4)
                 .put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
-                .putInt(13).put(typed).putInt((int) crc.getValue()).array();
+                .putInt(13)
+                .put(typed)
+                .putInt((int) crc.getValue())
+                .array();
     }
 
     /** A PNG signature followed by nonsense. */

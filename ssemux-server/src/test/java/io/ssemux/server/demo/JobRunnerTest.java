@@ -32,8 +32,9 @@ class JobRunnerTest {
         }));
 
         JsonNode started = events.next("job_started");
-        assertThat(started.toString()).isEqualTo("{\"id\":\"" + id + "\",\"task_type\":\"test\",\"status\":\"running\","
-                + "\"progress\":0,\"project_folder\":\"p1\"}");
+        assertThat(started.toString())
+                .isEqualTo("{\"id\":\"" + id + "\",\"task_type\":\"test\",\"status\":\"running\","
+                        + "\"progress\":0,\"project_folder\":\"p1\"}");
         JsonNode progress = events.next("job_progress");
         assertThat(progress.get("progress").asInt()).isEqualTo(50);
         assertThat(progress.get("step").asText()).isEqualTo("halfway");
@@ -96,7 +97,8 @@ class JobRunnerTest {
 
     @Test
     void givesEveryJobItsOwnId() {
-        assertThat(runner.submit(job((id, p) -> Map.of()))).isNotEqualTo(runner.submit(job((id, p) -> Map.of())))
+        assertThat(runner.submit(job((id, p) -> Map.of())))
+                .isNotEqualTo(runner.submit(job((id, p) -> Map.of())))
                 .matches("[0-9a-f]{16}");
     }
 

@@ -54,8 +54,10 @@ class ManifestServiceTest {
         assertThat(onDisk.get("updated").asText()).isEqualTo(timestamp);
         assertThat(onDisk.get("photos").findValuesAsText("id")).containsExactly("a1", "b2");
         JsonNode changed = events.next("manifest_changed");
-        assertThat(changed.toString()).isEqualTo("{\"project_folder\":\"holiday\",\"timestamp\":\"2026-06-01T12:00:00Z\"}");
-        assertThat(events.next("manifest_changed").get("project_folder").asText()).isEqualTo("holiday");
+        assertThat(changed.toString())
+                .isEqualTo("{\"project_folder\":\"holiday\",\"timestamp\":\"2026-06-01T12:00:00Z\"}");
+        assertThat(events.next("manifest_changed").get("project_folder").asText())
+                .isEqualTo("holiday");
     }
 
     @Test
@@ -118,7 +120,8 @@ class ManifestServiceTest {
     void readsAnEmptyManifestForANewFolder() throws IOException {
         ManifestService manifest = new ManifestService(new DataDirectory(root), hub, Clock.systemUTC());
 
-        assertThat(manifest.read(new ProjectFolder("new")).toString()).isEqualTo("{\"project_folder\":\"new\",\"photos\":[]}");
+        assertThat(manifest.read(new ProjectFolder("new")).toString())
+                .isEqualTo("{\"project_folder\":\"new\",\"photos\":[]}");
         assertThat(root.resolve("projects/new")).doesNotExist();
     }
 

@@ -42,8 +42,10 @@ class MultipartFormTest {
     void keepsBinaryContentIntactEvenWhenItNearlyHoldsTheDelimiter() {
         // The delimiter is CRLF, "--" and the boundary: neither a near miss nor the boundary without CRLF is one.
         byte[] content = latin1("\r\n--XyY not the boundary\r\n-\u0000\u00ff --XyZ--\r\n");
-        byte[] body = concat(latin1("--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"b.bin\"\r\n\r\n"),
-                content, latin1("\r\n--XyZ--"));
+        byte[] body = concat(
+                latin1("--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"b.bin\"\r\n\r\n"),
+                content,
+                latin1("\r\n--XyZ--"));
 
         assertThat(MultipartForm.parse(TYPE, body).parts("f").get(0).content()).isEqualTo(content);
     }
@@ -60,33 +62,38 @@ class MultipartFormTest {
 
     @Test
     void readsUtf8FileNames() {
-        byte[] body = "--XyZ\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"été.jpg\"\r\n\r\nx\r\n--XyZ--"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] body =
+                "--XyZ\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"été.jpg\"\r\n\r\nx\r\n--XyZ--"
+                        .getBytes(StandardCharsets.UTF_8);
 
-        assertThat(MultipartForm.parse(TYPE, body).parts("photo").get(0).filename()).isEqualTo("été.jpg");
+        assertThat(MultipartForm.parse(TYPE, body).parts("photo").get(0).filename())
+                .isEqualTo("été.jpg");
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "not multipart        | application/json                  | --XyZ--                                                        | not multipart/form-data",
-            "no boundary          | multipart/form-data               | --XyZ--                                                        | no usable boundary",
-            "empty boundary       | multipart/form-data; boundary=    | --XyZ--                                                        | no usable boundary",
-            "boundary never seen  | multipart/form-data; boundary=XyZ | just text                                                      | no boundary 'XyZ'",
-            "truncated part       | multipart/form-data; boundary=XyZ | --XyZ\\r\\nContent-Disposition: form-data; name=\"a\"\\r\\n\\r\\nabc | part 1: does not end",
-            "no closing boundary  | multipart/form-data; boundary=XyZ | --XyZ\\r\\nContent-Disposition: form-data; name=\"a\"\\r\\n\\r\\nabc\\r\\n--XyZ | ends without a closing boundary",
-            "junk after boundary  | multipart/form-data; boundary=XyZ | --XyZjunk\\r\\n                                                 | junk after boundary 1",
-            "headers never end    | multipart/form-data; boundary=XyZ | --XyZ\\r\\nContent-Disposition: form-data; name=\"a\"\\r\\nabc    | headers do not end",
-            "no disposition       | multipart/form-data; boundary=XyZ | --XyZ\\r\\nContent-Type: text/plain\\r\\n\\r\\nabc\\r\\n--XyZ--     | no Content-Disposition: form-data",
-            "no headers at all    | multipart/form-data; boundary=XyZ | --XyZ\\r\\n\\r\\nabc\\r\\n--XyZ--                                 | no Content-Disposition: form-data",
-            "no field name        | multipart/form-data; boundary=XyZ | --XyZ\\r\\nContent-Disposition: form-data; filename=\"a\"\\r\\n\\r\\nabc\\r\\n--XyZ-- | no field name",
-            "malformed header     | multipart/form-data; boundary=XyZ | --XyZ\\r\\nno colon here\\r\\n\\r\\nabc\\r\\n--XyZ--                | malformed header line 'no colon here'",
-            "unterminated quote   | multipart/form-data; boundary=XyZ | --XyZ\\r\\nContent-Disposition: form-data; name=\"a\\r\\n\\r\\nabc\\r\\n--XyZ-- | unterminated quoted value",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "not multipart        | application/json                  | --XyZ--                                                        | not multipart/form-data",
+                "no boundary          | multipart/form-data               | --XyZ--                                                        | no usable boundary",
+                "empty boundary       | multipart/form-data; boundary=    | --XyZ--                                                        | no usable boundary",
+                "boundary never seen  | multipart/form-data; boundary=XyZ | just text                                                      | no boundary 'XyZ'",
+                "truncated part       | multipart/form-data; boundary=XyZ | --XyZ\\r\\nContent-Disposition: form-data; name=\"a\"\\r\\n\\r\\nabc | part 1: does not end",
+                "no closing boundary  | multipart/form-data; boundary=XyZ | --XyZ\\r\\nContent-Disposition: form-data; name=\"a\"\\r\\n\\r\\nabc\\r\\n--XyZ | ends without a closing boundary",
+                "junk after boundary  | multipart/form-data; boundary=XyZ | --XyZjunk\\r\\n                                                 | junk after boundary 1",
+                "headers never end    | multipart/form-data; boundary=XyZ | --XyZ\\r\\nContent-Disposition: form-data; name=\"a\"\\r\\nabc    | headers do not end",
+                "no disposition       | multipart/form-data; boundary=XyZ | --XyZ\\r\\nContent-Type: text/plain\\r\\n\\r\\nabc\\r\\n--XyZ--     | no Content-Disposition: form-data",
+                "no headers at all    | multipart/form-data; boundary=XyZ | --XyZ\\r\\n\\r\\nabc\\r\\n--XyZ--                                 | no Content-Disposition: form-data",
+                "no field name        | multipart/form-data; boundary=XyZ | --XyZ\\r\\nContent-Disposition: form-data; filename=\"a\"\\r\\n\\r\\nabc\\r\\n--XyZ-- | no field name",
+                "malformed header     | multipart/form-data; boundary=XyZ | --XyZ\\r\\nno colon here\\r\\n\\r\\nabc\\r\\n--XyZ--                | malformed header line 'no colon here'",
+                "unterminated quote   | multipart/form-data; boundary=XyZ | --XyZ\\r\\nContent-Disposition: form-data; name=\"a\\r\\n\\r\\nabc\\r\\n--XyZ-- | unterminated quoted value",
+            })
     void refusesAMalformedBodyWithAMessageThatSaysWhere(String name, String contentType, String body, String message) {
         byte[] bytes = latin1(body.replace("\\r\\n", "\r\n"));
 
         assertThatThrownBy(() -> MultipartForm.parse(contentType, bytes))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
     }
 
     @Test
@@ -95,7 +102,9 @@ class MultipartFormTest {
         byte[] body = latin1(part.repeat(MultipartForm.MAX_PARTS + 1) + "--XyZ--");
 
         assertThatThrownBy(() -> MultipartForm.parse(TYPE, body)).hasMessageContaining("more than 16 parts");
-        assertThat(MultipartForm.parse(TYPE, latin1(part.repeat(MultipartForm.MAX_PARTS) + "--XyZ--")).parts()).hasSize(16);
+        assertThat(MultipartForm.parse(TYPE, latin1(part.repeat(MultipartForm.MAX_PARTS) + "--XyZ--"))
+                        .parts())
+                .hasSize(16);
     }
 
     @Test
@@ -103,7 +112,8 @@ class MultipartFormTest {
         byte[] body = latin1("--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\nX-Long: " + "x".repeat(9000)
                 + "\r\n\r\nabc\r\n--XyZ--");
 
-        assertThatThrownBy(() -> MultipartForm.parse(TYPE, body)).hasMessageContaining("headers do not end within 8192 bytes");
+        assertThatThrownBy(() -> MultipartForm.parse(TYPE, body))
+                .hasMessageContaining("headers do not end within 8192 bytes");
     }
 
     @Test

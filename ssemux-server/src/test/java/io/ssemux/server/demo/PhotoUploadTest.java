@@ -50,18 +50,23 @@ class PhotoUploadTest {
     void anUploadedPhotoIsThumbnailedStoredAndAnnouncedOnJobsAndPendingChanges() throws Exception {
         byte[] photo = Images.png(900, 600);
 
-        HttpResponse<String> response = server.upload("/api/projects/holiday/photos",
-                DemoServer.file("photo", "beach.png", "image/png", photo));
+        HttpResponse<String> response = server.upload(
+                "/api/projects/holiday/photos", DemoServer.file("photo", "beach.png", "image/png", photo));
 
         assertThat(response.statusCode()).isEqualTo(202);
         JsonNode queued = HubEvents.json(response.body());
         String id = queued.get("id").asText();
-        assertThat(queued.toString()).isEqualTo("{\"id\":\"" + id + "\",\"task_type\":\"thumbnail\",\"status\":\"queued\","
-                + "\"project_folder\":\"holiday\",\"file_name\":\"beach.png\"}");
+        assertThat(queued.toString())
+                .isEqualTo("{\"id\":\"" + id + "\",\"task_type\":\"thumbnail\",\"status\":\"queued\","
+                        + "\"project_folder\":\"holiday\",\"file_name\":\"beach.png\"}");
 
         assertThat(events.next("job_started").get("id").asText()).isEqualTo(id);
-        assertThat(List.of(events.next("job_progress"), events.next("job_progress"), events.next("job_progress"),
-                events.next("job_progress"))).extracting(p -> p.get("step").asText())
+        assertThat(List.of(
+                        events.next("job_progress"),
+                        events.next("job_progress"),
+                        events.next("job_progress"),
+                        events.next("job_progress")))
+                .extracting(p -> p.get("step").asText())
                 .containsExactly("decoding", "storing photo", "storing thumbnail", "updating manifest");
         JsonNode changed = events.next("manifest_changed");
         assertThat(changed.get("project_folder").asText()).isEqualTo("holiday");
@@ -73,15 +78,18 @@ class PhotoUploadTest {
 
         Path project = dataDir.resolve("projects/holiday");
         assertThat(Files.readAllBytes(project.resolve("photos/" + id + ".png"))).isEqualTo(photo);
-        assertThat(ImageFormat.sniff(Files.readAllBytes(project.resolve("thumbnails/" + id + ".png")))).contains(ImageFormat.PNG);
+        assertThat(ImageFormat.sniff(Files.readAllBytes(project.resolve("thumbnails/" + id + ".png"))))
+                .contains(ImageFormat.PNG);
         JsonNode manifest = HubEvents.json(Files.readString(project.resolve("manifest.json")));
-        assertThat(manifest.get("updated").asText()).isEqualTo(changed.get("timestamp").asText());
+        assertThat(manifest.get("updated").asText())
+                .isEqualTo(changed.get("timestamp").asText());
         assertThat(manifest.get("photos").get(0).get("file_name").asText()).isEqualTo("beach.png");
     }
 
     @Test
     void aJpegIsStoredAsJpg() throws Exception {
-        HttpResponse<String> response = server.upload("/api/projects/p1/photos",
+        HttpResponse<String> response = server.upload(
+                "/api/projects/p1/photos",
                 DemoServer.file("photo", "dog.jpeg", "image/jpeg", Images.image("jpg", 64, 64)));
 
         String id = HubEvents.json(response.body()).get("id").asText();
@@ -90,18 +98,21 @@ class PhotoUploadTest {
 
     @Test
     void theFileNameIsShownButNeverUsedAsAPath() throws Exception {
-        HttpResponse<String> response = server.upload("/api/projects/p1/photos",
+        HttpResponse<String> response = server.upload(
+                "/api/projects/p1/photos",
                 DemoServer.file("photo", "../../../escape.png", "image/png", Images.png(8, 8)));
 
         assertThat(HubEvents.json(response.body()).get("file_name").asText()).isEqualTo("escape.png");
         lastEvent("job_completed");
-        assertThat(filesUnder(scratch)).allMatch(p -> p.startsWith("data/projects/p1/"))
+        assertThat(filesUnder(scratch))
+                .allMatch(p -> p.startsWith("data/projects/p1/"))
                 .noneMatch(p -> p.contains("escape"));
     }
 
     @Test
     void aDamagedImageFailsItsJobWithTheReasonAndLeavesNoFile() throws Exception {
-        server.upload("/api/projects/p1/photos", DemoServer.file("photo", "broken.png", "image/png", Images.damagedPng()));
+        server.upload(
+                "/api/projects/p1/photos", DemoServer.file("photo", "broken.png", "image/png", Images.damagedPng()));
 
         JsonNode failed = lastEvent("job_failed");
         assertThat(failed.get("reason").asText()).startsWith("not a readable image: ");
@@ -111,23 +122,29 @@ class PhotoUploadTest {
 
     @Test
     void aFileThatIsNotAnImageGets415() {
-        HttpResponse<String> response = server.upload("/api/projects/p1/photos",
+        HttpResponse<String> response = server.upload(
+                "/api/projects/p1/photos",
                 DemoServer.file("photo", "notes.txt", "image/png", "just text".getBytes(StandardCharsets.UTF_8)));
 
-        assertError(response, 415, "unsupported_media_type", "file 'notes.txt': not a JPEG or PNG image (expected: image/jpeg or image/png)");
+        assertError(
+                response,
+                415,
+                "unsupported_media_type",
+                "file 'notes.txt': not a JPEG or PNG image (expected: image/jpeg or image/png)");
     }
 
     @Test
     void anEmptyFileGets400() {
-        HttpResponse<String> response = server.upload("/api/projects/p1/photos",
-                DemoServer.file("photo", "empty.png", "image/png", new byte[0]));
+        HttpResponse<String> response = server.upload(
+                "/api/projects/p1/photos", DemoServer.file("photo", "empty.png", "image/png", new byte[0]));
 
         assertError(response, 400, "bad_request", "file 'empty.png': empty (expected: a JPEG or PNG image)");
     }
 
     @Test
     void aPhotoOverTheLimitGets413() {
-        HttpResponse<String> response = server.upload("/api/projects/p1/photos",
+        HttpResponse<String> response = server.upload(
+                "/api/projects/p1/photos",
                 DemoServer.file("photo", "big.png", "image/png", new byte[MAX_PHOTO_BYTES + 1]));
 
         assertError(response, 413, "payload_too_large", "file 'big.png': 262145 bytes (expected: at most 262144)");
@@ -135,16 +152,21 @@ class PhotoUploadTest {
 
     @Test
     void aBodyFarOverTheLimitGets413BeforeItIsRead() {
-        HttpResponse<String> response = server.upload("/api/projects/p1/photos",
+        HttpResponse<String> response = server.upload(
+                "/api/projects/p1/photos",
                 DemoServer.file("photo", "huge.png", "image/png", new byte[4 * MAX_PHOTO_BYTES]));
 
-        assertError(response, 413, "payload_too_large", "body: larger than " + (MAX_PHOTO_BYTES + PhotoDemo.FORM_OVERHEAD_BYTES));
+        assertError(
+                response,
+                413,
+                "payload_too_large",
+                "body: larger than " + (MAX_PHOTO_BYTES + PhotoDemo.FORM_OVERHEAD_BYTES));
     }
 
     @Test
     void aFormWithoutThePhotoFieldGets400() {
-        HttpResponse<String> response = server.upload("/api/projects/p1/photos",
-                DemoServer.file("picture", "a.png", "image/png", Images.png(4, 4)));
+        HttpResponse<String> response = server.upload(
+                "/api/projects/p1/photos", DemoServer.file("picture", "a.png", "image/png", Images.png(4, 4)));
 
         assertError(response, 400, "bad_request", "form field 'photo': missing (expected: one JPEG or PNG file)");
     }
@@ -166,25 +188,39 @@ class PhotoUploadTest {
 
     @Test
     void anEmptyBodyGets400() {
-        HttpResponse<String> response = server.post("/api/projects/p1/photos",
-                "multipart/form-data; boundary=" + DemoServer.BOUNDARY, new byte[0]);
+        HttpResponse<String> response = server.post(
+                "/api/projects/p1/photos", "multipart/form-data; boundary=" + DemoServer.BOUNDARY, new byte[0]);
 
         assertError(response, 400, "bad_request", "body: empty");
     }
 
     @Test
     void aMalformedFormGets400() {
-        HttpResponse<String> response = server.post("/api/projects/p1/photos",
-                "multipart/form-data; boundary=" + DemoServer.BOUNDARY, "--nope\r\n".getBytes(StandardCharsets.US_ASCII));
+        HttpResponse<String> response = server.post(
+                "/api/projects/p1/photos",
+                "multipart/form-data; boundary=" + DemoServer.BOUNDARY,
+                "--nope\r\n".getBytes(StandardCharsets.US_ASCII));
 
         assertError(response, 400, "bad_request", "multipart body: no boundary");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"..%2Fx", "%2e%2e", "%2E%2E%2Fetc", "%2Fetc", "a%5Cb", "a%20b", "C:", "%00", "",
-            "x1234567890123456789012345678901234567890123456789012345678901234"})
+    @ValueSource(
+            strings = {
+                "..%2Fx",
+                "%2e%2e",
+                "%2E%2E%2Fetc",
+                "%2Fetc",
+                "a%5Cb",
+                "a%20b",
+                "C:",
+                "%00",
+                "",
+                "x1234567890123456789012345678901234567890123456789012345678901234"
+            })
     void aFolderNameOutsideTheGrammarGets400AndWritesNothing(String folder) {
-        HttpResponse<String> response = server.upload("/api/projects/" + folder + "/photos",
+        HttpResponse<String> response = server.upload(
+                "/api/projects/" + folder + "/photos",
                 DemoServer.file("photo", "a.png", "image/png", Images.png(4, 4)));
 
         assertError(response, 400, "bad_request", "invalid name (expected: [A-Za-z0-9_-]{1,64})");
@@ -197,7 +233,7 @@ class PhotoUploadTest {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /api/projects/../../etc/photos HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                    + "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 6\r\n\r\n--b--\n")
+                            + "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 6\r\n\r\n--b--\n")
                     .getBytes(StandardCharsets.US_ASCII));
 
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -209,11 +245,15 @@ class PhotoUploadTest {
 
     @Test
     void otherMethodsGet405AndOtherPaths404() {
-        HttpResponse<String> get = server.send(HttpRequest.newBuilder(server.uri("/api/projects/p1/photos")).GET().build());
+        HttpResponse<String> get = server.send(HttpRequest.newBuilder(server.uri("/api/projects/p1/photos"))
+                .GET()
+                .build());
         assertError(get, 405, "method_not_allowed", "GET '/api/projects/p1/photos': not allowed (expected: POST)");
         assertThat(get.headers().firstValue("allow")).hasValue("POST");
 
-        HttpResponse<String> other = server.send(HttpRequest.newBuilder(server.uri("/api/projects/p1/videos")).GET().build());
+        HttpResponse<String> other = server.send(HttpRequest.newBuilder(server.uri("/api/projects/p1/videos"))
+                .GET()
+                .build());
         assertError(other, 404, "not_found", "no such endpoint (expected: /api/projects/{folder}/photos)");
     }
 
@@ -243,8 +283,8 @@ class PhotoUploadTest {
         assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
         server.demo.jobs().submit(blocking); // the one place in the queue
         try {
-            HttpResponse<String> response = server.upload("/api/projects/p1/photos",
-                    DemoServer.file("photo", "a.png", "image/png", Images.png(4, 4)));
+            HttpResponse<String> response = server.upload(
+                    "/api/projects/p1/photos", DemoServer.file("photo", "a.png", "image/png", Images.png(4, 4)));
 
             assertError(response, 503, "unavailable", "jobs: the queue is full");
             assertThat(response.headers().firstValue("retry-after")).hasValue("2");
@@ -281,7 +321,9 @@ class PhotoUploadTest {
     /** Every regular file under {@code dir}, relative, with forward slashes. */
     private static List<String> filesUnder(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/')).toList();
+            return files.filter(Files::isRegularFile)
+                    .map(p -> dir.relativize(p).toString().replace('\\', '/'))
+                    .toList();
         }
     }
 }

@@ -15,25 +15,52 @@ class ProjectFolderTest {
     Path root;
 
     @ParameterizedTest
-    @ValueSource(strings = {"holiday", "Project_2024-06", "a", "x123456789012345678901234567890123456789012345678901234567890123"})
+    @ValueSource(
+            strings = {
+                "holiday",
+                "Project_2024-06",
+                "a",
+                "x123456789012345678901234567890123456789012345678901234567890123"
+            })
     void takesLettersDigitsDashesAndUnderscoresUpTo64(String name) {
         ProjectFolder folder = new ProjectFolder(name);
 
-        assertThat(new DataDirectory(root).project(folder)).isEqualTo(root.resolve("projects").resolve(name));
+        assertThat(new DataDirectory(root).project(folder))
+                .isEqualTo(root.resolve("projects").resolve(name));
     }
 
     @ParameterizedTest
     @NullSource
-    @ValueSource(strings = {"", "..", ".", "../x", "..\\x", "a/b", "/etc", "/", "C:\\x", "C:", "%2e%2e", "a b", "été",
-            ".hidden", "x1234567890123456789012345678901234567890123456789012345678901234", "a\u0000b", "a\nb"})
+    @ValueSource(
+            strings = {
+                "",
+                "..",
+                ".",
+                "../x",
+                "..\\x",
+                "a/b",
+                "/etc",
+                "/",
+                "C:\\x",
+                "C:",
+                "%2e%2e",
+                "a b",
+                "été",
+                ".hidden",
+                "x1234567890123456789012345678901234567890123456789012345678901234",
+                "a\u0000b",
+                "a\nb"
+            })
     void refusesAnythingThatCouldLeadElsewhere(String name) {
-        assertThatThrownBy(() -> new ProjectFolder(name)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new ProjectFolder(name))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(": invalid name (expected: [A-Za-z0-9_-]{1,64})");
     }
 
     @Test
     void quotesTheRefusedNameSafely() {
-        assertThatThrownBy(() -> new ProjectFolder("../\n\"x")).hasMessageStartingWith("project folder '../\\u000a\"x': invalid name");
+        assertThatThrownBy(() -> new ProjectFolder("../\n\"x"))
+                .hasMessageStartingWith("project folder '../\\u000a\"x': invalid name");
     }
 
     @Test
@@ -41,7 +68,8 @@ class ProjectFolderTest {
         DataDirectory data = new DataDirectory(root);
 
         assertThatThrownBy(() -> data.writeAtomically(root.resolve("projects/../escape.txt"), new byte[1]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("outside");
         assertThat(root.resolve("escape.txt")).doesNotExist();
     }
 }

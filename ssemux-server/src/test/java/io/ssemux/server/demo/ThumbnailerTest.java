@@ -45,13 +45,15 @@ class ThumbnailerTest {
     @Test
     void failsADamagedImageWithAReasonForTheUser() {
         assertThatThrownBy(() -> thumbnailer.make(Images.damagedPng()))
-                .isInstanceOf(JobFailure.class).hasMessageStartingWith("not a readable image: ");
+                .isInstanceOf(JobFailure.class)
+                .hasMessageStartingWith("not a readable image: ");
     }
 
     @Test
     void failsBytesNoDecoderKnows() {
         assertThatThrownBy(() -> thumbnailer.make("plain text, no image".getBytes(StandardCharsets.US_ASCII)))
-                .isInstanceOf(JobFailure.class).hasMessage("not a readable image: no decoder recognises it");
+                .isInstanceOf(JobFailure.class)
+                .hasMessage("not a readable image: no decoder recognises it");
     }
 
     @Test
@@ -66,7 +68,8 @@ class ThumbnailerTest {
     void sniffsPngAndJpegFromTheirFirstBytesOnly() {
         assertThat(ImageFormat.sniff(Images.png(2, 2))).contains(ImageFormat.PNG);
         assertThat(ImageFormat.sniff(Images.image("jpg", 2, 2))).contains(ImageFormat.JPEG);
-        assertThat(ImageFormat.sniff("hello".getBytes(StandardCharsets.US_ASCII))).isEmpty();
+        assertThat(ImageFormat.sniff("hello".getBytes(StandardCharsets.US_ASCII)))
+                .isEmpty();
         assertThat(ImageFormat.sniff(new byte[] {(byte) 0x89, 'P'})).isEmpty();
     }
 }
