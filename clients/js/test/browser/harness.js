@@ -66,7 +66,11 @@ export async function startJavaServer(args = []) {
     url,
     /** `POST /api/sse/publish`; resolves to the event id */
     publish: async (channel, type, data) =>
-      (await api('/api/sse/publish', { method: 'POST', body: JSON.stringify({ channel, type, data }) })).id,
+      (await api('/api/sse/publish', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ channel, type, data }),
+      })).id,
     /** `GET /api/sse/stats?user=` */
     stats: (user) => api(`/api/sse/stats?user=${encodeURIComponent(user)}`),
     /** open streams of `user` */
