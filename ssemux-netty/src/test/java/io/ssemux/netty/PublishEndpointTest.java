@@ -46,7 +46,7 @@ class PublishEndpointTest {
 
             assertThat(stream.next(3))
                     .extracting(SseMessage::data)
-                    .containsExactly("\"line one\\nline two\"", "[1,2.5,null,true]", "null");
+                    .containsExactly("\"line one\\nline two\"", "[1, 2.5, null, true]", "null");
         }
     }
 

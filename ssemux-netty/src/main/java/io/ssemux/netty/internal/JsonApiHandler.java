@@ -1,6 +1,5 @@
 package io.ssemux.netty.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,10 +10,8 @@ import io.ssemux.core.Names;
 import io.ssemux.core.PublishResult;
 import io.ssemux.core.SsemuxException;
 import io.ssemux.core.spi.Principal;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -75,24 +72,18 @@ final class JsonApiHandler extends EndpointHandler {
 
     private FullHttpResponse publish(NettyRequest req) {
         Principal principal = req.principal();
-        JsonNode body = jsonObject(req, PUBLISH_FIELDS);
+        checkJsonContentType(req.header("Content-Type"));
+        JsonBody body = JsonBody.read(req.body(), PUBLISH_FIELDS, "data");
         String channel = text(body, "channel");
         String type = text(body, "type");
         if (Names.isValid(channel) && !principal.grants().mayPublish(channel)) {
             throw SsemuxException.forbidden("channel " + Names.quote(channel) + ": publishing is not granted to user "
                     + Names.quote(principal.user()));
         }
-        JsonNode data = body.get("data");
-        if (data == null) {
+        if (body.raw() == null) {
             throw SsemuxException.badRequest("data: missing (expected: any JSON value)");
         }
-        String json;
-        try {
-            json = Responses.JSON.writeValueAsString(data);
-        } catch (JsonProcessingException e) {
-            throw SsemuxException.badRequest("data: cannot be written as JSON");
-        }
-        PublishResult result = hub.publish(channel, type, json);
+        PublishResult result = hub.publish(channel, type, body.raw());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", result.id());
         answer.put("delivered", result.delivered());
@@ -101,7 +92,8 @@ final class JsonApiHandler extends EndpointHandler {
 
     private FullHttpResponse subscriptions(NettyRequest req) {
         String user = req.user();
-        JsonNode body = jsonObject(req, SUBSCRIPTION_FIELDS);
+        checkJsonContentType(req.header("Content-Type"));
+        JsonBody body = JsonBody.read(req.body(), SUBSCRIPTION_FIELDS, null);
         String connectionId = text(body, "connectionId");
         List<String> subscribe = textArray(body, "subscribe");
         List<String> unsubscribe = textArray(body, "unsubscribe");
@@ -122,7 +114,8 @@ final class JsonApiHandler extends EndpointHandler {
 
     private FullHttpResponse token(NettyRequest req) {
         Principal principal = req.principal();
-        String connectionId = text(jsonObject(req, TOKEN_FIELDS), "connectionId");
+        checkJsonContentType(req.header("Content-Type"));
+        String connectionId = text(JsonBody.read(req.body(), TOKEN_FIELDS, null), "connectionId");
         Set<String> channels = hub.refresh(connectionId, principal);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("connectionId", connectionId);
@@ -148,37 +141,6 @@ final class JsonApiHandler extends EndpointHandler {
 
     // ---- JSON bodies ----
 
-    private static JsonNode jsonObject(NettyRequest req, Set<String> fields) {
-        checkJsonContentType(req.header("Content-Type"));
-        byte[] bytes = req.body();
-        if (bytes.length == 0) {
-            throw SsemuxException.badRequest(
-                    "body: empty (expected: a JSON object with " + String.join(", ", new TreeSet<>(fields)) + ")");
-        }
-        JsonNode body;
-        try {
-            body = Responses.JSON.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw SsemuxException.badRequest("body: malformed JSON: " + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr());
-        } catch (IOException e) {
-            throw SsemuxException.badRequest("body: unreadable: " + e.getMessage());
-        }
-        if (body == null || !body.isObject()) {
-            throw SsemuxException.badRequest("body: not a JSON object (expected: an object with "
-                    + String.join(", ", new TreeSet<>(fields)) + ")");
-        }
-        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!fields.contains(name)) {
-                throw SsemuxException.badRequest("field " + Names.quote(name) + ": unknown (expected: "
-                        + String.join(", ", new TreeSet<>(fields)) + ")");
-            }
-        }
-        return body;
-    }
-
     /** {@code application/json}, with or without parameters such as {@code charset=utf-8}. */
     private static void checkJsonContentType(String contentType) {
         if (contentType != null) {
@@ -192,8 +154,8 @@ final class JsonApiHandler extends EndpointHandler {
                 + (contentType == null ? "missing" : Names.quote(contentType)) + " (expected: application/json)");
     }
 
-    private static String text(JsonNode body, String field) {
-        JsonNode node = body.get(field);
+    private static String text(JsonBody body, String field) {
+        JsonNode node = body.members().get(field);
         if (node == null || node.isNull()) {
             throw SsemuxException.badRequest(field + ": missing (expected: a string)");
         }
@@ -204,8 +166,8 @@ final class JsonApiHandler extends EndpointHandler {
         return node.asText();
     }
 
-    private static List<String> textArray(JsonNode body, String field) {
-        JsonNode node = body.get(field);
+    private static List<String> textArray(JsonBody body, String field) {
+        JsonNode node = body.members().get(field);
         if (node == null || node.isNull()) {
             return null;
         }
