@@ -103,6 +103,17 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
                             "path: malformed percent-encoding (expected: %XX with two hex digits)"));
             return null;
         }
+        try {
+            query.parameters(); // decoded now, so that no handler meets a malformed query later
+        } catch (IllegalArgumentException e) {
+            respond(
+                    ctx,
+                    Responses.error(
+                            HttpResponseStatus.BAD_REQUEST,
+                            "bad_request",
+                            "query: malformed percent-encoding (expected: %XX with two hex digits)"));
+            return null;
+        }
         Endpoint endpoint = Endpoint.own(path);
         if (endpoint != null) {
             HttpMethod allowed = endpoint.method();

@@ -13,6 +13,8 @@ import io.ssemux.netty.RouteResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RequestRouterTest {
     private final Routes routes =
@@ -52,6 +54,31 @@ class RequestRouterTest {
         } finally {
             response.release();
         }
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "/api/sse/stream?channels=%zz",
+                "/api/sse/stats?user=%",
+                "/healthz?x=%e",
+                "/api/sse/publish?a%zz=1",
+                "/app/x?q=%G1"
+            })
+    void answersAMalformedQueryWith400OnEveryEndpoint(String uri) {
+        HttpMethod method = uri.startsWith("/api/sse/publish") ? HttpMethod.POST : HttpMethod.GET;
+        channel.writeInbound(request(method, uri));
+
+        FullHttpResponse response = channel.readOutbound();
+        try {
+            assertThat(response.status().code()).isEqualTo(400);
+            assertThat(body(response))
+                    .contains("query: malformed percent-encoding (expected: %XX with two hex digits)");
+        } finally {
+            response.release();
+        }
+        assertThat(channel.<Object>readInbound()).isNull();
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 
