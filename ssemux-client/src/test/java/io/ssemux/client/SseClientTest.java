@@ -35,7 +35,7 @@ class SseClientTest {
 
     @BeforeEach
     void start() {
-        server = new LiveServer(h -> h.retry(Duration.ofMillis(50)));
+        server = new LiveServer(h -> h.retry(Duration.ofMillis(50)).maxEventBytes(256 << 10));
     }
 
     @AfterEach

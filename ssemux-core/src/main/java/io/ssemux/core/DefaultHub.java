@@ -110,6 +110,7 @@ final class DefaultHub implements Hub {
         if (data == null) {
             throw SsemuxException.badRequest("data: missing (expected: a JSON value)");
         }
+        checkSize(data);
         EncodedEvent event;
         int handed;
         synchronized (lock) {
@@ -122,6 +123,23 @@ final class DefaultHub implements Hub {
         }
         published.increment();
         return new PublishResult(event.event().id(), handed);
+    }
+
+    /** Refuses data of more than {@link HubConfig#maxEventBytes} in UTF-8, counting without copying. */
+    private void checkSize(String data) {
+        int limit = config.maxEventBytes();
+        if (data.length() <= limit / 3) {
+            return; // no char takes more than 3 bytes in UTF-8 (a surrogate pair takes 4 for 2 chars)
+        }
+        long bytes = 0;
+        for (int i = 0; i < data.length(); i++) {
+            char c = data.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        if (bytes > limit) {
+            throw SsemuxException.payloadTooLarge(
+                    "data: " + bytes + " bytes (expected: at most " + limit + ", the largest event)");
+        }
     }
 
     private static int fanOut(Subscribers subscribers, EncodedEvent event, String readableBy) {

@@ -34,9 +34,15 @@ public interface Hub extends AutoCloseable {
     HubConfig config();
 
     /**
-     * Publishes {@code data} (a JSON text) as an event of {@code type} on {@code channel}.
+     * Publishes {@code data} as an event of {@code type} on {@code channel}.
      *
-     * @throws SsemuxException a bad channel or type (nothing is published), or the hub is closed
+     * <p>{@code data} must be one JSON value; the hub trusts the application and does not parse it.
+     * Subscribers get exactly these characters, never re-printed (one {@code data:} line per line of
+     * it); the HTTP endpoint checks the JSON and its UTF-8 before it calls this.
+     *
+     * @throws SsemuxException a bad channel or type ({@code BAD_REQUEST}), data larger than
+     *     {@link HubConfig#maxEventBytes} ({@code PAYLOAD_TOO_LARGE}; nothing is published either way),
+     *     or the hub is closed ({@code UNAVAILABLE})
      */
     PublishResult publish(String channel, String type, String data);
 

@@ -14,7 +14,9 @@ public final class HubBuilder {
     private Duration heartbeat;
     private Duration retry;
     private int historyMaxEvents;
+    private long historyMaxBytes;
     private Duration historyMaxAge;
+    private int maxEventBytes;
     private Duration tokenRefreshLead;
     private EventLog eventLog;
     private HubListener listener = new HubListener() {};
@@ -62,6 +64,18 @@ public final class HubBuilder {
         return this;
     }
 
+    /** Most memory the default in-memory history may hold (default 32 MiB); ignored with an {@link #eventLog}. */
+    public HubBuilder historyMaxBytes(long bytes) {
+        this.historyMaxBytes = bytes;
+        return this;
+    }
+
+    /** Largest {@code data} of one event, in UTF-8 bytes (default 64 KiB); a larger publish is refused. */
+    public HubBuilder maxEventBytes(int bytes) {
+        this.maxEventBytes = bytes;
+        return this;
+    }
+
     /** How long before a stream's credential expires it is told to refresh it (default 60 s). */
     public HubBuilder tokenRefreshLead(Duration lead) {
         this.tokenRefreshLead = lead;
@@ -77,7 +91,9 @@ public final class HubBuilder {
         this.heartbeat = config.heartbeat();
         this.retry = config.retry();
         this.historyMaxEvents = config.historyMaxEvents();
+        this.historyMaxBytes = config.historyMaxBytes();
         this.historyMaxAge = config.historyMaxAge();
+        this.maxEventBytes = config.maxEventBytes();
         this.tokenRefreshLead = config.tokenRefreshLead();
         return this;
     }
@@ -119,11 +135,13 @@ public final class HubBuilder {
                 heartbeat,
                 retry,
                 historyMaxEvents,
+                historyMaxBytes,
                 historyMaxAge,
+                maxEventBytes,
                 tokenRefreshLead);
         EventLog log = eventLog != null
                 ? eventLog
-                : EventLog.inMemory(config.historyMaxEvents(), config.historyMaxAge(), clock);
+                : EventLog.inMemory(config.historyMaxEvents(), config.historyMaxBytes(), config.historyMaxAge(), clock);
         if (scheduler != null) {
             return new DefaultHub(config, log, listener, scheduler, false, clock);
         }

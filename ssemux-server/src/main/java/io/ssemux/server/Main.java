@@ -91,6 +91,19 @@ public final class Main implements Callable<Integer> {
     long historySeconds;
 
     @Option(
+            names = "--history-max-bytes",
+            defaultValue = "${env:SSEMUX_HISTORY_MAX_BYTES:-33554432}",
+            description =
+                    "Most memory the history may hold (about 3 times the data it keeps). Env SSEMUX_HISTORY_MAX_BYTES.")
+    long historyMaxBytes;
+
+    @Option(
+            names = "--max-event-bytes",
+            defaultValue = "${env:SSEMUX_MAX_EVENT_BYTES:-65536}",
+            description = "Largest data of one event in UTF-8 bytes; larger gets 413. Env SSEMUX_MAX_EVENT_BYTES.")
+    int maxEventBytes;
+
+    @Option(
             names = "--max-body-bytes",
             defaultValue = "${env:SSEMUX_MAX_BODY_BYTES:-65536}",
             description = "Largest request body; larger gets 413. Env SSEMUX_MAX_BODY_BYTES.")
@@ -256,7 +269,9 @@ public final class Main implements Callable<Integer> {
                     Duration.ofMillis(Math.round(heartbeatSeconds * 1000)),
                     Duration.ofMillis(retryMillis),
                     historyEvents,
+                    historyMaxBytes,
                     Duration.ofSeconds(historySeconds),
+                    maxEventBytes,
                     Duration.ofSeconds(tokenRefreshLeadSeconds));
             hub = Hub.builder().config(config).listener(new ConnectionLog()).build();
             builder = SsemuxServer.builder(hub)

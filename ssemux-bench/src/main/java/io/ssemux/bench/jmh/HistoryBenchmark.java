@@ -18,7 +18,7 @@ public class HistoryBenchmark extends BenchmarkBase {
 
     @Setup(Level.Trial)
     public void setUp() {
-        log = EventLog.inMemory(10_000, Duration.ofMinutes(5), Clock.systemUTC());
+        log = EventLog.inMemory(10_000, 32L << 20, Duration.ofMinutes(5), Clock.systemUTC());
         for (int i = 0; i < 10_000; i++) {
             log.append(i % 2 == 0 ? "bench" : "other", "tick", Hubs.DATA);
         }

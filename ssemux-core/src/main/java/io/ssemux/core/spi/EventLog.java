@@ -35,11 +35,12 @@ public interface EventLog extends AutoCloseable {
     default void close() {}
 
     /**
-     * The default log: in memory, the newest {@code maxEvents} events no older than {@code maxAge}.
-     * Ids are decimal numbers; see the class notes of the implementation for how they survive restarts.
+     * The default log: in memory, the newest events, at most {@code maxEvents} of them holding at most
+     * {@code maxBytes} ({@link EncodedEvent#retainedBytes()}), none older than {@code maxAge}. Ids are
+     * decimal numbers; see the class notes of the implementation for how they survive restarts.
      */
-    static EventLog inMemory(int maxEvents, java.time.Duration maxAge, java.time.Clock clock) {
-        return new InMemoryEventLog(maxEvents, maxAge, java.util.Objects.requireNonNull(clock, "clock"));
+    static EventLog inMemory(int maxEvents, long maxBytes, java.time.Duration maxAge, java.time.Clock clock) {
+        return new InMemoryEventLog(maxEvents, maxBytes, maxAge, java.util.Objects.requireNonNull(clock, "clock"));
     }
 
     /** What is retained: counts, bytes, and the oldest and newest ids (null when empty). */

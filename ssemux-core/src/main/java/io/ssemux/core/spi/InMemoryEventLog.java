@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * The default {@link EventLog}: a ring of the newest events, bounded by count and by age.
+ * The default {@link EventLog}: a ring of the newest events, bounded by count, by the memory they
+ * hold and by age.
  *
  * <p>Ids are decimal numbers that start at the process's start time in microseconds-ish
  * ({@code millis × 1000}) and grow by one per event, so they strictly increase across restarts of a
@@ -23,6 +24,7 @@ import java.util.function.Predicate;
  */
 final class InMemoryEventLog implements EventLog {
     private final int capacity;
+    private final long maxBytes;
     private final long maxAgeMillis;
     private final Clock clock;
     private final EncodedEvent[] ring;
@@ -37,10 +39,14 @@ final class InMemoryEventLog implements EventLog {
 
     private volatile Stats stats = new Stats(0, 0, null, null);
 
-    InMemoryEventLog(int maxEvents, Duration maxAge, Clock clock) {
+    InMemoryEventLog(int maxEvents, long maxBytes, Duration maxAge, Clock clock) {
         if (maxEvents < 1) {
             throw new IllegalArgumentException("maxEvents: " + maxEvents + " (expected: > 0)");
         }
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: > 0)");
+        }
+        this.maxBytes = maxBytes;
         if (maxAge.isNegative() || maxAge.isZero()) {
             throw new IllegalArgumentException("maxAge: " + maxAge + " (expected: > 0)");
         }
@@ -73,6 +79,9 @@ final class InMemoryEventLog implements EventLog {
             firstRetainedId = id;
         }
         size++;
+        while (bytes > maxBytes) {
+            evictOldest();
+        }
         expireOlderThan(now - maxAgeMillis);
         publishStats();
         return event;

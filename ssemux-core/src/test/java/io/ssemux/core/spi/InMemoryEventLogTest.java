@@ -14,7 +14,7 @@ class InMemoryEventLogTest {
 
     @Test
     void assignsStrictlyIncreasingIds() {
-        EventLog log = EventLog.inMemory(100, Duration.ofMinutes(5), clock);
+        EventLog log = EventLog.inMemory(100, Long.MAX_VALUE, Duration.ofMinutes(5), clock);
         long previous = Long.MIN_VALUE;
         for (int i = 0; i < 50; i++) {
             long id = Long.parseLong(log.append("jobs", "t", "{}").event().id());
@@ -25,10 +25,10 @@ class InMemoryEventLogTest {
 
     @Test
     void idsOfALaterRunAreGreaterAndOlderRunsIdsAreTooOld() {
-        EventLog first = EventLog.inMemory(100, Duration.ofMinutes(5), clock);
+        EventLog first = EventLog.inMemory(100, Long.MAX_VALUE, Duration.ofMinutes(5), clock);
         String lastOfFirstRun = first.append("jobs", "t", "{}").event().id();
         time.advance(Duration.ofSeconds(1));
-        EventLog second = EventLog.inMemory(100, Duration.ofMinutes(5), clock);
+        EventLog second = EventLog.inMemory(100, Long.MAX_VALUE, Duration.ofMinutes(5), clock);
         String firstOfSecondRun = second.append("jobs", "t", "{}").event().id();
 
         assertThat(Long.parseLong(firstOfSecondRun)).isGreaterThan(Long.parseLong(lastOfFirstRun));
@@ -39,10 +39,10 @@ class InMemoryEventLogTest {
 
     @Test
     void aResetBeforeAnyEventOfThisRunPointsAtItsStartSoEverythingLaterIsReplayed() {
-        EventLog first = EventLog.inMemory(100, Duration.ofMinutes(5), clock);
+        EventLog first = EventLog.inMemory(100, Long.MAX_VALUE, Duration.ofMinutes(5), clock);
         String ofFirstRun = first.append("jobs", "t", "0").event().id();
         time.advance(Duration.ofSeconds(1));
-        EventLog second = EventLog.inMemory(100, Duration.ofMinutes(5), clock);
+        EventLog second = EventLog.inMemory(100, Long.MAX_VALUE, Duration.ofMinutes(5), clock);
 
         Replay reset = second.replaySince(ofFirstRun, c -> true);
         second.append("jobs", "t", "1");
@@ -54,7 +54,7 @@ class InMemoryEventLogTest {
 
     @Test
     void replaysExactlyTheEventsAfterTheIdOnTheAcceptedChannels() {
-        EventLog log = EventLog.inMemory(100, Duration.ofMinutes(5), clock);
+        EventLog log = EventLog.inMemory(100, Long.MAX_VALUE, Duration.ofMinutes(5), clock);
         String cursor = log.append("jobs", "t", "0").event().id();
         log.append("jobs", "t", "1");
         log.append("other", "t", "x");
@@ -68,14 +68,14 @@ class InMemoryEventLogTest {
 
     @Test
     void replaysNothingWhenTheClientIsUpToDate() {
-        EventLog log = EventLog.inMemory(100, Duration.ofMinutes(5), clock);
+        EventLog log = EventLog.inMemory(100, Long.MAX_VALUE, Duration.ofMinutes(5), clock);
         String head = log.append("jobs", "t", "0").event().id();
         assertThat(log.replaySince(head, c -> true).events()).isEmpty();
     }
 
     @Test
     void answersTooOldOnceEventsAfterTheIdWereEvictedByCount() {
-        EventLog log = EventLog.inMemory(3, Duration.ofMinutes(5), clock);
+        EventLog log = EventLog.inMemory(3, Long.MAX_VALUE, Duration.ofMinutes(5), clock);
         String cursor = log.append("jobs", "t", "0").event().id();
         log.append("jobs", "t", "1");
         log.append("jobs", "t", "2");
@@ -91,7 +91,7 @@ class InMemoryEventLogTest {
 
     @Test
     void expiresEventsOlderThanTheMaxAge() {
-        EventLog log = EventLog.inMemory(100, Duration.ofSeconds(10), clock);
+        EventLog log = EventLog.inMemory(100, Long.MAX_VALUE, Duration.ofSeconds(10), clock);
         String cursor = log.append("jobs", "t", "0").event().id();
         log.append("jobs", "t", "1");
         time.advance(Duration.ofSeconds(11));
@@ -104,7 +104,7 @@ class InMemoryEventLogTest {
 
     @Test
     void answersUnknownIdForGarbageAndFutureIds() {
-        EventLog log = EventLog.inMemory(100, Duration.ofMinutes(5), clock);
+        EventLog log = EventLog.inMemory(100, Long.MAX_VALUE, Duration.ofMinutes(5), clock);
         String head = log.append("jobs", "t", "0").event().id();
         assertThat(log.replaySince("not-a-number", c -> true).resetReason()).isEqualTo(Replay.UNKNOWN_ID);
         assertThat(log.replaySince(String.valueOf(Long.parseLong(head) + 5), c -> true)
@@ -114,7 +114,7 @@ class InMemoryEventLogTest {
 
     @Test
     void boundsRetainedBytesByTheEventCount() {
-        EventLog log = EventLog.inMemory(10, Duration.ofMinutes(5), clock);
+        EventLog log = EventLog.inMemory(10, Long.MAX_VALUE, Duration.ofMinutes(5), clock);
         for (int i = 0; i < 10; i++) {
             log.append("jobs", "t", "{\"n\":" + i + "}");
         }
