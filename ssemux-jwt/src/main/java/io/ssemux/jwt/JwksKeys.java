@@ -16,6 +16,7 @@ import io.ssemux.core.SsemuxException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +47,7 @@ final class JwksKeys implements VerificationKeys {
     private long loadedAt; // guarded by lock
     private long lastAttemptAt = Long.MIN_VALUE; // guarded by lock
     private CompletableFuture<?> inFlight; // guarded by lock
+    private boolean refreshScheduled; // guarded by lock: a fetch waits for the rate limit
 
     /**
      * @param source  what the keys come from, for messages
@@ -81,7 +83,7 @@ final class JwksKeys implements VerificationKeys {
     }
 
     @Override
-    public List<JWSVerifier> verifiersFor(JWSHeader header) {
+    public List<JWSVerifier> verifiersFor(JWSHeader header, Instant issuedAt) {
         JWSAlgorithm algorithm = header.getAlgorithm();
         String kid = header.getKeyID();
         JWKSet set;
@@ -98,13 +100,7 @@ final class JwksKeys implements VerificationKeys {
                 refreshIfAllowed(now); // in the background; the cached set answers meanwhile
             }
             if (kid != null && set.getKeyByKeyId(kid) == null) {
-                if (refreshIfAllowed(now) || inFlight != null) {
-                    throw SsemuxException.unavailable(
-                            "token: key id '" + kid + "' is not in the key set of " + source
-                                    + "; fetching it again (expected: retry shortly)",
-                            RETRY_AFTER);
-                }
-                throw SsemuxException.unauthorized("token: key id '" + kid + "' is not in the key set of " + source);
+                throw unknownKey(kid, issuedAt, now);
             }
         }
         List<JWSVerifier> verifiers = new ArrayList<>();
@@ -118,10 +114,41 @@ final class JwksKeys implements VerificationKeys {
             }
         }
         if (verifiers.isEmpty()) {
-            throw SsemuxException.unauthorized("token: no key of " + source + " verifies " + algorithm
+            throw SsemuxException.unauthorized("token: no key in " + source + " verifies " + algorithm
                     + (kid == null ? "" : " with key id '" + kid + "'"));
         }
         return verifiers;
+    }
+
+    /**
+     * Why a token naming a key the set does not hold is refused: while a fetch runs or may start, or
+     * when the token may be newer than the set (a rotation), retry soon (a fetch is due then); when
+     * the set was fetched after the token was issued, the key is unknown for good. Holds lock.
+     */
+    private SsemuxException unknownKey(String kid, Instant issuedAt, long now) {
+        if (refreshIfAllowed(now) || inFlight != null) {
+            return SsemuxException.unavailable(
+                    "token: key id '" + kid + "' is not in " + source + "; fetching it again (expected: retry shortly)",
+                    RETRY_AFTER);
+        }
+        if (issuedAt != null && issuedAt.toEpochMilli() < loadedAt) {
+            return SsemuxException.unauthorized(
+                    "token: key id '" + kid + "' is not in " + source + ", fetched after the token was issued");
+        }
+        long wait = Math.max(1, minRefreshMillis - (now - lastAttemptAt));
+        if (!refreshScheduled) {
+            refreshScheduled = true;
+            CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS).execute(() -> {
+                synchronized (lock) {
+                    refreshScheduled = false;
+                    refreshIfAllowed(clock.millis());
+                }
+            });
+        }
+        return SsemuxException.unavailable(
+                "token: key id '" + kid + "' is not in " + source + "; it is fetched again within "
+                        + ((wait + 999) / 1000) + " s (expected: retry then)",
+                Duration.ofMillis(wait));
     }
 
     /** Starts a fetch unless one runs or the last started too recently; true if it started one. Holds lock. */

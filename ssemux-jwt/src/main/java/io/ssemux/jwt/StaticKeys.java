@@ -11,6 +11,7 @@ import io.ssemux.core.SsemuxException;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -52,7 +53,7 @@ final class StaticKeys implements VerificationKeys {
     }
 
     @Override
-    public List<JWSVerifier> verifiersFor(JWSHeader header) {
+    public List<JWSVerifier> verifiersFor(JWSHeader header, Instant issuedAt) {
         if (!algorithms.contains(header.getAlgorithm())) {
             throw SsemuxException.unauthorized(
                     "token: signed with " + header.getAlgorithm() + " (expected: one of " + algorithms + ")");

@@ -2,6 +2,7 @@ package io.ssemux.jwt;
 
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -14,8 +15,9 @@ interface VerificationKeys {
      * algorithm (an RSA key never verifies an HMAC token), and the one of its {@code kid} when it
      * names one.
      *
+     * @param issuedAt the token's {@code iat}, not verified yet, or {@code null}: a hint only
      * @throws io.ssemux.core.SsemuxException {@code UNAUTHORIZED} when no key fits, {@code UNAVAILABLE}
      *     while the keys are being fetched
      */
-    List<JWSVerifier> verifiersFor(JWSHeader header);
+    List<JWSVerifier> verifiersFor(JWSHeader header, Instant issuedAt);
 }

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -89,23 +90,30 @@ class JwksTest {
                 .until(() -> kindOf(() -> jwks.authenticate(Requests.bearer(rotated))) == null);
     }
 
-    @Test
-    void anUnknownKeyIdCannotMakeItFetchMoreThanOncePerInterval() throws IOException {
-        AtomicInteger fetches = new AtomicInteger();
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/jwks.json", exchange -> {
+    private HttpServer countingServer(AtomicInteger fetches) throws IOException {
+        HttpServer counting = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        counting.createContext("/jwks.json", exchange -> {
             fetches.incrementAndGet();
             byte[] body = publicSet(first).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
-        server.start();
+        counting.start();
+        return counting;
+    }
+
+    @Test
+    void anUnknownKeyIdCannotMakeItFetchMoreThanOncePerInterval() throws IOException {
+        AtomicInteger fetches = new AtomicInteger();
+        server = countingServer(fetches);
         JwtAuthenticator jwks = JwtAuthenticator.builder()
                 .jwksUrl(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json"))
                 .clock(time.clock())
                 .build();
-        String forged = Tokens.rsa(Tokens.rsa("made-up"), Tokens.claims("eve", c -> c));
+        // Issued before the key set was fetched: had its key existed, the set would hold it.
+        String forged = Tokens.rsa(
+                Tokens.rsa("made-up"), Tokens.claims("eve", c -> c.issueTime(Date.from(Tokens.NOW.minusSeconds(60)))));
         assertThat(fetches.get()).isEqualTo(1);
 
         for (int i = 0; i < 50; i++) {
@@ -124,6 +132,27 @@ class JwksTest {
         assertThat(jwks.authenticate(Requests.bearer(Tokens.rsa(first, Tokens.claims("alice", c -> c))))
                         .user())
                 .isEqualTo("alice");
+    }
+
+    @Test
+    void aTokenPerhapsNewerThanTheKeySetIsToldWhenToRetryNotRefused() throws IOException {
+        AtomicInteger fetches = new AtomicInteger();
+        server = countingServer(fetches);
+        JwtAuthenticator jwks = JwtAuthenticator.builder()
+                .jwksUrl(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json"))
+                .clock(time.clock())
+                .build();
+        time.advance(Duration.ofSeconds(10));
+        String rotated = Tokens.rsa(
+                Tokens.rsa("2026-02"), Tokens.claims("alice", c -> c.issueTime(Date.from(Tokens.NOW.plusSeconds(5)))));
+
+        assertThatThrownBy(() -> jwks.authenticate(Requests.bearer(rotated)))
+                .isInstanceOfSatisfying(SsemuxException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(SsemuxException.Kind.UNAVAILABLE);
+                    assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(20));
+                })
+                .hasMessageContaining("it is fetched again within 20 s");
+        assertThat(fetches.get()).isEqualTo(1);
     }
 
     @Test

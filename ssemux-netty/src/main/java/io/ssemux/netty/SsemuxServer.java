@@ -74,6 +74,7 @@ public final class SsemuxServer implements AutoCloseable {
                 builder.maxBodyBytes,
                 cors(builder.allowedOrigins),
                 builder.tls,
+                builder.authenticator.trustsAnyone() && !builder.trustAnyoneOnNetwork,
                 builder.flushWindow,
                 channels);
         this.tls = builder.tls != null;
@@ -342,8 +343,9 @@ public final class SsemuxServer implements AutoCloseable {
 
         /**
          * <b>For trials only:</b> lets a server whose authenticator trusts anyone (the default,
-         * development one) listen on an address other than loopback. Anyone who reaches it can then
-         * read and publish as any user. Default: refused at {@link #start()}.
+         * development one) listen on an address other than loopback, and serve any {@code Host}.
+         * Anyone who reaches it can then read and publish as any user. Default: refused at
+         * {@link #start()}, and only loopback names served.
          */
         public Builder trustAnyoneOnNetwork(boolean allow) {
             this.trustAnyoneOnNetwork = allow;

@@ -112,6 +112,7 @@ class AccessTest {
         HttpResponse<String> publish = publish(null, "jobs", "1");
 
         assertThat(stream.statusCode()).isEqualTo(401);
+        assertThat(stream.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"ssemux\"");
         assertThat(publish.statusCode()).isEqualTo(401);
         assertThat(server.hub().stats().eventsPublished()).isZero();
     }

@@ -19,7 +19,11 @@ class DevelopmentModeTest {
     final ServerExtension server = new ServerExtension();
 
     private String rawGet(String host) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+        return rawGet(server.port(), host);
+    }
+
+    private static String rawGet(int port, String host) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
             String hostLine = host == null ? "" : "Host: " + host + "\r\n";
             socket.getOutputStream()
                     .write(("GET /healthz HTTP/1.1\r\n" + hostLine + "Connection: close\r\n\r\n")
@@ -63,7 +67,7 @@ class DevelopmentModeTest {
     }
 
     @Test
-    void refusesToListenOnANetworkAddressUnlessAllowedExplicitly() {
+    void refusesToListenOnANetworkAddressUnlessAllowedExplicitly() throws IOException {
         try (Hub hub = Hub.builder().build()) {
             SsemuxServer open =
                     SsemuxServer.builder(hub).host("0.0.0.0").port(0).build();
@@ -78,7 +82,9 @@ class DevelopmentModeTest {
                     .trustAnyoneOnNetwork(true)
                     .build()
                     .start()) {
-                assertThat(allowed.port()).isPositive();
+                assertThat(rawGet(allowed.port(), "ssemux.example.internal:8080"))
+                        .as("a server allowed on the network serves the names it is reached by")
+                        .startsWith("HTTP/1.1 200 OK");
             }
         }
     }

@@ -244,7 +244,14 @@ public final class Main implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        CommandLine command = new CommandLine(new Main());
+        // A bad setting is one line that says what is wrong, not the whole --help.
+        command.setParameterExceptionHandler((e, ignored) -> {
+            e.getCommandLine().getErr().println(e.getMessage());
+            e.getCommandLine().getErr().println("See 'ssemux --help' for the settings.");
+            return 2;
+        });
+        System.exit(command.execute(args));
     }
 
     @Override

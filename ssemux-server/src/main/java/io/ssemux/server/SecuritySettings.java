@@ -8,12 +8,13 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * The security flags of the command line, and the authenticator they make: JWT (with one key source)
  * and API keys, or, when none is set, the trusting development authenticator. Immutable.
  *
- * @param jwtSecretFile  a file holding the HMAC secret (its bytes, trailing newline dropped)
+ * @param jwtSecretFile  a file holding the HMAC secret (its bytes, one trailing line break dropped)
  * @param jwtPublicKey   a PEM file with an RSA or EC public key
  * @param jwksUrl        the URL of a JSON Web Key Set
  * @param jwksFile       a file holding a JSON Web Key Set
@@ -71,6 +72,11 @@ record SecuritySettings(
                 + (jwksUrl != null ? 1 : 0)
                 + (jwksFile != null ? 1 : 0);
         if (sources == 0) {
+            if (jwtIssuer != null || jwtAudience != null || jwtCookie != null) {
+                throw new IllegalArgumentException(
+                        "--jwt-issuer, --jwt-audience and --jwt-cookie need a JWT key "
+                                + "(expected: --jwt-secret-file, --jwt-public-key, --jwks-url or --jwks-file besides --api-key-file)");
+            }
             return null; // API keys alone: only publishers are known
         }
         if (sources > 1) {
@@ -81,7 +87,7 @@ record SecuritySettings(
         JwtAuthenticator.Builder jwt = JwtAuthenticator.builder();
         try {
             if (jwtSecretFile != null) {
-                jwt.hmacSecret(read(jwtSecretFile).strip().getBytes(StandardCharsets.UTF_8));
+                jwt.hmacSecret(secret(jwtSecretFile));
             } else if (jwtPublicKey != null) {
                 jwt.publicKeyPem(read(jwtPublicKey));
             } else if (jwksUrl != null) {
@@ -102,6 +108,24 @@ record SecuritySettings(
         } catch (IllegalStateException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /** The bytes of {@code file}, any bytes, less one trailing line break (LF or CRLF) that an editor adds. */
+    private static byte[] secret(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--jwt-secret-file: cannot read " + file + ": " + e.getMessage(), e);
+        }
+        int end = bytes.length;
+        if (end > 0 && bytes[end - 1] == '\n') {
+            end--;
+            if (end > 0 && bytes[end - 1] == '\r') {
+                end--;
+            }
+        }
+        return Arrays.copyOf(bytes, end);
     }
 
     private static String read(Path file) {

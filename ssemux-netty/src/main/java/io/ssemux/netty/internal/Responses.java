@@ -47,6 +47,9 @@ final class Responses {
             response.headers()
                     .set(HttpHeaderNames.RETRY_AFTER, Math.max(1, e.retryAfter().toSeconds()));
         }
+        if (e.kind() == SsemuxException.Kind.UNAUTHORIZED) {
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"ssemux\"");
+        }
         return response;
     }
 

@@ -58,6 +58,8 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
      * @param maxBodyBytes  the body limit of every other request
      * @param cors          Netty's CORS settings, or {@code null} when no other origin is allowed
      * @param tls           the TLS settings, or {@code null} for plain HTTP
+     * @param loopbackHostsOnly whether to serve only requests whose {@code Host} names this machine
+     *                      (while the authenticator trusts anyone, against DNS rebinding)
      * @param flushWindow   how long events wait before they are written to the streams
      * @param channels      where every accepted connection is added, so that the server can close them
      */
@@ -69,6 +71,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
             int maxBodyBytes,
             CorsConfig cors,
             SslContext tls,
+            boolean loopbackHostsOnly,
             Duration flushWindow,
             ChannelGroup channels) {
         Objects.requireNonNull(hub, "hub");
@@ -80,7 +83,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         this.tls = tls;
         this.channels = Objects.requireNonNull(channels, "channels");
         this.router = new RequestRouter(
-                this.routes, Objects.requireNonNull(authenticator, "authenticator"), authenticator.trustsAnyone());
+                this.routes, Objects.requireNonNull(authenticator, "authenticator"), loopbackHostsOnly);
         this.streamUpgrade = new StreamUpgradeHandler(hub, new StreamExecutors(flushWindow.toNanos()));
         this.api = new JsonApiHandler(hub, authenticator.trustsAnyone());
         this.applicationRoutes = new ApplicationRouteHandler();

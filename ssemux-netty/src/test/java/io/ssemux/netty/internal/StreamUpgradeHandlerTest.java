@@ -29,6 +29,7 @@ class StreamUpgradeHandlerTest {
             1024,
             null,
             null,
+            true,
             Duration.ZERO,
             new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE)));
 
