@@ -196,17 +196,16 @@ final class DefaultSseClient implements SseClient, Connector.Protocol {
                             Duration.ofNanos((long) (heartbeat.toNanos() * deadAfterHeartbeats)),
                             deadAfterHeartbeats + " × the heartbeat of "
                                     + DeadStreamWatchdog.seconds(heartbeat.toNanos()));
+            // Read before taking lock: an attempt's monitor comes before it in the lock order.
+            String credential = tokenSource == null
+                    ? null
+                    : attempt.request().headers().firstValue("Authorization").orElse(null);
             synchronized (lock) {
                 // The id first: whoever sees OPEN can change the channels of this stream.
                 stream = attempt;
                 connectionId = connected.connectionId();
                 live = Set.copyOf(connected.channels());
-                authorization = tokenSource == null
-                        ? null
-                        : attempt.request()
-                                .headers()
-                                .firstValue("Authorization")
-                                .orElse(null);
+                authorization = credential;
                 attempt.open();
                 if (!live.equals(wanted)) {
                     // The channels changed while this stream was being opened: bring it up to date.

@@ -285,6 +285,19 @@ class TokenTest {
     }
 
     @Test
+    void aTokenSourceThatDoesNotAnswerIsGivenUpAndAskedAgain() {
+        Source source = new Source(
+                new CompletableFuture<>(), CompletableFuture.completedFuture(token(Duration.ofHours(1), "jobs")));
+
+        open(client("jobs").connectTimeout(Duration.ofSeconds(1)).tokenAsync(source));
+
+        assertThat(source.calls).hasValue(2);
+        assertThat(recorder.errors)
+                .singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).isEqualTo("the token source did not answer within 1.000 s"));
+    }
+
+    @Test
     void aCheapSupplierServesAsTheSource() {
         AtomicInteger calls = new AtomicInteger();
         String token = token(Duration.ofHours(1), "jobs");
