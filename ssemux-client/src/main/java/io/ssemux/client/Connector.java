@@ -46,8 +46,17 @@ final class Connector {
 
     /** What one kind of client adds to the machinery. Called without {@link #lock}. */
     interface Protocol {
-        /** The request of a new connection, resuming after {@code lastEventId} ({@code ""}: from now). */
-        HttpRequest request(String lastEventId);
+        /**
+         * The request of a new connection, resuming after {@code lastEventId} ({@code ""}: from now);
+         * it may wait for a credential. A stage that fails is a failed attempt, retried after a delay.
+         * On the scheduler's thread (the first: the builder's); must not block.
+         */
+        CompletionStage<HttpRequest> request(String lastEventId);
+
+        /** Whether a 401 is worth another attempt: the next request carries a fresh credential. */
+        default boolean retriesUnauthorized() {
+            return false;
+        }
 
         /**
          * The server answered with an event stream; returns what reads its events. On an HTTP
@@ -67,6 +76,11 @@ final class Connector {
         EVICTED,
         /** The server refused in a way that retrying cannot fix. */
         FATAL,
+        /**
+         * The server ended a good stream for a reason a new connection fixes (its credential expired):
+         * reconnect at once, without a failure, unless it was short-lived (then as {@link #RETRY}).
+         */
+        RENEW,
         /** The stream ended or could not start; try again. */
         RETRY
     }
@@ -138,6 +152,11 @@ final class Connector {
 
     Duration connectTimeout() {
         return connectTimeout;
+    }
+
+    /** The clock and timer of the client. */
+    Scheduler scheduler() {
+        return scheduler;
     }
 
     /** Runs {@code callback} on the event thread, after everything queued before it. */
@@ -236,7 +255,8 @@ final class Connector {
                     if (error != null) {
                         report(error);
                     }
-                    Duration delay = retries.next(retryAfter);
+                    // A renewal of a healthy stream is no failure: at once, and the backoff does not grow.
+                    Duration delay = end == End.RENEW && healthy ? Duration.ZERO : retries.next(retryAfter);
                     try {
                         nextConnect = scheduler.schedule(delay, this::connect);
                         LOG.log(
@@ -313,17 +333,40 @@ final class Connector {
         private volatile boolean delivered;
         private volatile long openedAt;
         private volatile boolean open;
-        private URI uri;
+        private volatile URI uri;
+        private HttpRequest request; // guarded by this
         private SseExchange exchange; // guarded by this
         private boolean ended; // guarded by this
         private Runnable lastWords; // guarded by this
 
         private void start(HttpClient client) {
-            HttpRequest request;
-            SseExchange started;
+            CompletionStage<HttpRequest> prepared;
             try {
-                request = protocol.request(parser.attach(this));
-                uri = request.uri();
+                prepared = protocol.request(parser.attach(this));
+            } catch (RuntimeException e) {
+                end(End.FATAL, SseExchange.ioError("preparing the request of the stream", e), null);
+                return;
+            }
+            prepared.whenComplete((request, failure) -> {
+                if (failure != null) {
+                    end(End.RETRY, SseExchange.ioError("preparing the request of the stream", failure), null);
+                } else {
+                    send(client, request);
+                }
+            });
+        }
+
+        /** Sends the request of the stream, once it is ready; on the thread that made it ready. */
+        private void send(HttpClient client, HttpRequest request) {
+            SseExchange started;
+            synchronized (this) {
+                if (ended) {
+                    return; // closed while the request was being prepared
+                }
+                this.request = request;
+            }
+            uri = request.uri();
+            try {
                 started = SseExchange.send(client, request, this, scheduler, connectTimeout, clock);
             } catch (RuntimeException e) {
                 end(End.FATAL, SseExchange.ioError("GET " + uri, e), null);
@@ -343,7 +386,9 @@ final class Connector {
                 if (failure != null) {
                     end(End.RETRY, SseExchange.ioError("GET " + uri, failure), null);
                 } else if (answer instanceof SseExchange.Refused refused) {
-                    end(refused.retryable() ? End.RETRY : End.FATAL, refused.error(), refused.retryAfter());
+                    boolean retry =
+                            refused.retryable() || (refused.error().status() == 401 && protocol.retriesUnauthorized());
+                    end(retry ? End.RETRY : End.FATAL, refused.error(), refused.retryAfter());
                 }
             });
         }
@@ -362,6 +407,20 @@ final class Connector {
                     setState(State.OPEN);
                 }
             }
+        }
+
+        /** The request that opened this stream. */
+        synchronized HttpRequest request() {
+            return request;
+        }
+
+        /**
+         * The server ends the stream because its credential expired: the client reconnects at once,
+         * with a fresh one, as no failure. After a short-lived stream it waits its backoff instead,
+         * so that a credential that keeps expiring cannot make it spin.
+         */
+        void expired() {
+            end(End.RENEW, null, null);
         }
 
         /** The stream delivered an event: backoff starts over after it. */

@@ -7,8 +7,9 @@ import java.lang.System.Logger.Level;
 
 /**
  * Reads an ssemux stream ({@code format=envelope}, see docs/PROTOCOL.md): tells its
- * {@link Listener} of {@code connected}, {@code reset}, {@code evicted} and of every application
- * event carried in an envelope; heartbeats are only bytes. An unnamed event that is not an envelope
+ * {@link Listener} of {@code connected}, {@code reset}, {@code evicted}, of the credential's
+ * {@code token_expiring}, {@code token_expired} and {@code revoked}, and of every application event
+ * carried in an envelope; heartbeats are only bytes. An unnamed event that is not an envelope
  * and an event of an unknown type are logged and skipped. One per stream; called by the thread that
  * parses, in stream order.
  */
@@ -26,6 +27,15 @@ final class ControlEventHandler {
         /** Another stream of the same user replaced this one. */
         void evicted();
 
+        /** The stream's credential expires soon: refresh it, or the stream ends then. */
+        void tokenExpiring(ControlEvents.TokenExpiry expiry);
+
+        /** The stream's credential expired: the server ends the stream. */
+        void tokenExpired(ControlEvents.TokenExpiry expiry);
+
+        /** A refreshed credential no longer grants these channels: the stream dropped them. */
+        void revoked(ControlEvents.Revoked revoked);
+
         /** An application event. */
         void event(Event event);
     }
@@ -39,7 +49,8 @@ final class ControlEventHandler {
     /**
      * Handles one event of the stream.
      *
-     * @throws IllegalArgumentException if a {@code connected} event is malformed: the stream is unusable
+     * @throws IllegalArgumentException if a control event ({@code connected}, {@code token_expiring}…) is
+     *     malformed: the stream is unusable
      */
     void handle(SseMessage message) {
         switch (message.type()) {
@@ -49,6 +60,10 @@ final class ControlEventHandler {
                 listener.reset(new Reset(reset.reason().isEmpty() ? "unknown" : reset.reason(), reset.lastEventId()));
             }
             case ControlEvents.EVICTED -> listener.evicted();
+            case ControlEvents.TOKEN_EXPIRING ->
+                listener.tokenExpiring(ControlEvents.TokenExpiry.parse(message.data()));
+            case ControlEvents.TOKEN_EXPIRED -> listener.tokenExpired(ControlEvents.TokenExpiry.parse(message.data()));
+            case ControlEvents.REVOKED -> listener.revoked(ControlEvents.Revoked.parse(message.data()));
             case ControlEvents.HEARTBEAT -> {
                 // Only its bytes matter: they keep the stream from being taken for dead.
             }

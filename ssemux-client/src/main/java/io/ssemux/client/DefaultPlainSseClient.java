@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -61,7 +63,7 @@ final class DefaultPlainSseClient implements PlainSseClient, Connector.Protocol 
     // ---- Connector.Protocol ----
 
     @Override
-    public HttpRequest request(String lastEventId) {
+    public CompletionStage<HttpRequest> request(String lastEventId) {
         HttpRequest.Builder request = HttpRequest.newBuilder(url).GET().timeout(connector.connectTimeout());
         headers.forEach(request::setHeader);
         request.setHeader("Accept", "text/event-stream").setHeader("Cache-Control", "no-cache");
@@ -69,7 +71,7 @@ final class DefaultPlainSseClient implements PlainSseClient, Connector.Protocol 
         if (!lastEventId.isEmpty() && DefaultSseClient.isHeaderSafe(lastEventId)) {
             request.setHeader("Last-Event-ID", lastEventId);
         }
-        return request.build();
+        return CompletableFuture.completedFuture(request.build());
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <pre>{@code
  * SseClient client = SseClient.builder(URI.create("http://localhost:8080"))
+ *         .tokenAsync(() -> auth.fetchToken())  // a CompletionStage<String>
  *         .channels("jobs", "pending-changes")
  *         .on("job_completed", e -> System.out.println("job done: " + e.data()))
  *         .onChannel("pending-changes", e -> System.out.println(e.type() + " " + e.data()))
@@ -27,8 +28,17 @@ import java.util.concurrent.CompletableFuture;
  * few heartbeats (as announced in the server's {@code connected} event) is taken for dead and
  * replaced. The server's refusals are reported with their status and message: a 4xx other than 429,
  * a 2xx or 3xx other than 200, or a response that is not {@code text/event-stream} end the client in
- * {@link State#FAILED}; 429, 5xx and I/O errors are retried. An {@code evicted} event (the same user
- * opened too many connections) ends it in {@link State#EVICTED}.
+ * {@link State#FAILED}; 429, 5xx and I/O errors are retried, and so is a 401 when the client has a
+ * token source. An {@code evicted} event (the same user opened too many connections) ends it in
+ * {@link State#EVICTED}.
+ *
+ * <p><b>Credentials.</b> With a token source ({@link SseClientBuilder#tokenAsync tokenAsync} or
+ * {@link SseClientBuilder#token token}) every connection carries a fresh bearer token. When the
+ * server warns that the stream's token expires ({@code token_expiring}), the client refreshes it on
+ * the live stream, which goes on without a reconnection; if that fails it is reported, and at the
+ * expiry ({@code token_expired}) the client reconnects at once with a fresh token and resumes after
+ * its last event. Channels that a new token no longer grants are dropped and reported
+ * ({@link SseClientBuilder#onRevoked onRevoked}).
  *
  * <p><b>Threads.</b> Every handler and callback runs on the client's one event thread
  * ({@code <name>-events}), one at a time, in the order of the stream: a slow handler delays the

@@ -2,6 +2,7 @@ package io.ssemux.client;
 
 import io.ssemux.core.Event;
 import io.ssemux.core.Names;
+import io.ssemux.core.sse.ControlEvents;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.util.ArrayList;
@@ -11,7 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Builds an {@link SseClient} of an ssemux server: what to listen to, who to be, what to do with
@@ -24,6 +28,13 @@ import java.util.function.Consumer;
  */
 public final class SseClientBuilder extends ClientBuilderBase<SseClientBuilder> {
     private static final System.Logger LOG = System.getLogger(SseClient.class.getName());
+    private static final Set<String> RESERVED = Set.of(
+            ControlEvents.CONNECTED,
+            ControlEvents.RESET,
+            ControlEvents.EVICTED,
+            ControlEvents.TOKEN_EXPIRING,
+            ControlEvents.TOKEN_EXPIRED,
+            ControlEvents.REVOKED);
 
     final URI base;
     final Set<String> channels = new LinkedHashSet<>();
@@ -33,6 +44,11 @@ public final class SseClientBuilder extends ClientBuilderBase<SseClientBuilder> 
     Consumer<Reset> onReset = reset -> LOG.log(
             Level.INFO,
             "ssemux client: the server could not resume (" + reset.reason() + "); events may have been missed");
+    Consumer<Set<String>> onRevoked = channels -> LOG.log(
+            Level.WARNING,
+            "ssemux client: the server revoked channels " + channels
+                    + " (the credential no longer grants them); they were dropped");
+    Supplier<? extends CompletionStage<String>> tokenSource;
     Runnable onEvicted = () -> LOG.log(
             Level.WARNING,
             "ssemux client: evicted, a newer connection of the same user replaced this one; not reconnecting");
@@ -61,7 +77,7 @@ public final class SseClientBuilder extends ClientBuilderBase<SseClientBuilder> 
 
     /**
      * The user, for the server's <b>development</b> authenticator (the {@code user} query
-     * parameter). A real deployment authenticates with a {@link #header header} instead.
+     * parameter). A real deployment authenticates with a token ({@link #tokenAsync}) instead.
      */
     public SseClientBuilder user(String user) {
         Objects.requireNonNull(user, "user");
@@ -73,18 +89,66 @@ public final class SseClientBuilder extends ClientBuilderBase<SseClientBuilder> 
     }
 
     /**
+     * Authenticates with bearer tokens that {@code source} fetches, such as from an identity
+     * provider or the application's own backend. The client asks it for a token for every connection
+     * (the first, each reconnection) and to refresh the credential of the live stream when the server
+     * warns that it expires ({@code token_expiring}); each is sent as {@code Authorization: Bearer}
+     * on the stream and on the client's requests, and replaces an {@code Authorization}
+     * {@link #header header}. The token never appears in the client's logs or exceptions.
+     *
+     * <ul>
+     *   <li>A refresh that succeeds keeps the stream open: no reconnection, no event lost. One that
+     *       fails (the source fails, the server refuses) is reported to {@link #onError}; the server
+     *       then ends the stream at the expiry ({@code token_expired}), and the client reconnects at
+     *       once with a fresh token and resumes after the last event it received.
+     *   <li>A connection refused with 401 is retried after the backoff with a fresh token (one may
+     *       expire on its way) rather than ending the client in {@code FAILED}.
+     * </ul>
+     *
+     * <p>{@code source} is called on one of the client's threads and must return at once; the
+     * stage may complete on any thread, and is given up after the {@link #connectTimeout}. A source
+     * that fetches should cache its token until near its expiry. The last of {@code token} and
+     * {@code tokenAsync} applies.
+     *
+     * <pre>{@code
+     * SseClient.builder(URI.create("https://app.example.com"))
+     *         .tokenAsync(() -> auth.fetchToken())   // a CompletableFuture<String>
+     *         .channels("jobs")
+     *         .build();
+     * }</pre>
+     */
+    public SseClientBuilder tokenAsync(Supplier<? extends CompletionStage<String>> source) {
+        this.tokenSource = Objects.requireNonNull(source, "source");
+        return this;
+    }
+
+    /**
+     * Authenticates with bearer tokens that {@code token} answers at once, as {@link #tokenAsync}
+     * does with those it fetches. It must be cheap and never block, for it runs on the client's
+     * threads: a field the application keeps fresh, a token computed in memory. A supplier that
+     * throws fails like a source whose stage fails.
+     */
+    public SseClientBuilder token(Supplier<String> token) {
+        Objects.requireNonNull(token, "token");
+        this.tokenSource = () -> CompletableFuture.completedFuture(token.get());
+        return this;
+    }
+
+    /**
      * Calls {@code handler} with every event of {@code type}, whatever its channel.
      *
      * @throws IllegalArgumentException if {@code type} is not a valid event type, or is reserved for the
-     *     server ({@code connected}, {@code reset}, {@code evicted}: see {@link #onReset} and {@link #onEvicted})
+     *     server ({@code connected}, {@code reset}, {@code evicted}, {@code token_expiring},
+     *     {@code token_expired}, {@code revoked}: see {@link #onReset}, {@link #onEvicted},
+     *     {@link #tokenAsync} and {@link #onRevoked})
      */
     public SseClientBuilder on(String type, Consumer<Event> handler) {
         if (!Names.isValid(type)) {
             throw new IllegalArgumentException("type: '" + type + "' (expected: " + Names.GRAMMAR + ")");
         }
-        if (type.equals("connected") || type.equals("reset") || type.equals("evicted")) {
+        if (RESERVED.contains(type)) {
             throw new IllegalArgumentException("type: '" + type
-                    + "' is the server's (expected: an application event type; see onReset, onEvicted)");
+                    + "' is the server's (expected: an application event type; see onReset, onEvicted, onRevoked)");
         }
         byType.computeIfAbsent(type, t -> new ArrayList<>()).add(Objects.requireNonNull(handler, "handler"));
         return this;
@@ -110,6 +174,16 @@ public final class SseClientBuilder extends ClientBuilderBase<SseClientBuilder> 
     /** Called when the server evicted the stream; the client then stops, in state EVICTED (default: logs). */
     public SseClientBuilder onEvicted(Runnable callback) {
         this.onEvicted = Objects.requireNonNull(callback, "callback");
+        return this;
+    }
+
+    /**
+     * Called with the channels the server revoked from the live stream, sorted, when a refreshed
+     * token no longer grants them (default: logs). They are dropped from {@link SseClient#channels()}
+     * too, so later connections do not ask for them.
+     */
+    public SseClientBuilder onRevoked(Consumer<Set<String>> callback) {
+        this.onRevoked = Objects.requireNonNull(callback, "callback");
         return this;
     }
 
