@@ -16,6 +16,7 @@ module io.ssemux.netty {
     requires io.netty.codec;
     requires io.netty.codec.http;
     requires io.netty.handler;
+    requires jdk.management;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
 

@@ -1,5 +1,6 @@
 package io.ssemux.netty;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -15,8 +16,11 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.ssemux.core.Hub;
+import io.ssemux.core.Names;
 import io.ssemux.core.spi.Authenticator;
+import io.ssemux.netty.internal.HttpLimits;
 import io.ssemux.netty.internal.ServerInitializer;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -74,6 +78,7 @@ public final class SsemuxServer implements AutoCloseable {
                 builder.maxBodyBytes,
                 cors(builder.allowedOrigins),
                 builder.tls,
+                builder.limits(),
                 builder.authenticator.trustsAnyone() && !builder.trustAnyoneOnNetwork,
                 builder.flushWindow,
                 channels);
@@ -207,6 +212,11 @@ public final class SsemuxServer implements AutoCloseable {
         private Duration flushWindow = Duration.ZERO;
         private SslContext tls;
         private boolean trustAnyoneOnNetwork;
+        private Duration headerTimeout = Duration.ofSeconds(60);
+        private Duration bodyTimeout = Duration.ofSeconds(60);
+        private Duration keepAliveTimeout = Duration.ofSeconds(75);
+        private int maxSockets;
+        private int maxTokenBytes = 8 * 1024;
         private final Map<String, RouteHandler> routes = new LinkedHashMap<>();
         private final List<String> allowedOrigins = new ArrayList<>();
         private final Map<String, Integer> routeLimits = new LinkedHashMap<>();
@@ -369,6 +379,79 @@ public final class SsemuxServer implements AutoCloseable {
             allowedOrigins.clear();
             allowedOrigins.addAll(origins);
             return this;
+        }
+
+        /**
+         * How long the server waits, as nginx does (defaults 60 s, 60 s, 75 s): for a new
+         * connection's request head, for each piece of a request body, and for the next request on
+         * a kept-alive connection. Past them the connection is closed. Never applied to an open
+         * stream, whose client legitimately sends nothing.
+         */
+        public Builder timeouts(Duration header, Duration body, Duration keepAlive) {
+            checkTimeout(header, "header");
+            checkTimeout(body, "body");
+            checkTimeout(keepAlive, "keepAlive");
+            this.headerTimeout = header;
+            this.bodyTimeout = body;
+            this.keepAliveTimeout = keepAlive;
+            return this;
+        }
+
+        /**
+         * Open sockets of every kind, streams and requests alike (default: the hub's
+         * {@code maxConnections} plus 1,024 for requests, kept 256 below the process's file limit).
+         * Past it a new connection gets 503 and is closed; the others go on.
+         */
+        public Builder maxSockets(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxSockets: " + n + " (expected: > 0)");
+            }
+            this.maxSockets = n;
+            return this;
+        }
+
+        /**
+         * The longest token a request may carry, in the {@code token} query parameter or a header
+         * (default 8 KiB). With the hub's {@code maxChannels}, it sets the longest request line
+         * (longer gets 414) and header block (larger gets 431).
+         */
+        public Builder maxTokenBytes(int n) {
+            if (n < 256 || n > 64 * 1024) {
+                throw new IllegalArgumentException("maxTokenBytes: " + n + " (expected: 256 to 65536)");
+            }
+            this.maxTokenBytes = n;
+            return this;
+        }
+
+        private static void checkTimeout(Duration timeout, String name) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException(name + ": " + timeout + " (expected: > 0)");
+            }
+        }
+
+        /**
+         * What one connection may cost. The request line fits {@code maxChannels} names of the
+         * longest length, each character percent-encoded, and a token; the header block fits a token
+         * in a header and in a cookie, besides ordinary headers.
+         */
+        HttpLimits limits() {
+            int channels = hub.config().maxChannels() * (3 * Names.MAX_LENGTH + 3);
+            int requestLine = 2048 + channels + maxTokenBytes;
+            int headers = 8192 + 2 * maxTokenBytes;
+            int sockets =
+                    maxSockets > 0 ? maxSockets : defaultMaxSockets(hub.config().maxConnections());
+            return new HttpLimits(requestLine, headers, headerTimeout, bodyTimeout, keepAliveTimeout, sockets);
+        }
+
+        private static int defaultMaxSockets(int maxConnections) {
+            long wanted = (long) maxConnections + 1024;
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+                long files = unix.getMaxFileDescriptorCount();
+                if (files > 512) {
+                    wanted = Math.min(wanted, files - 256);
+                }
+            }
+            return (int) Math.min(Integer.MAX_VALUE, wanted);
         }
 
         public SsemuxServer build() {

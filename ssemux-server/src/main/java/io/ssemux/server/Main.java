@@ -104,6 +104,39 @@ public final class Main implements Callable<Integer> {
     int maxEventBytes;
 
     @Option(
+            names = "--header-timeout-seconds",
+            defaultValue = "${env:SSEMUX_HEADER_TIMEOUT_SECONDS:-60}",
+            description = "A new connection's request head must arrive within this. Env SSEMUX_HEADER_TIMEOUT_SECONDS.")
+    long headerTimeoutSeconds;
+
+    @Option(
+            names = "--body-timeout-seconds",
+            defaultValue = "${env:SSEMUX_BODY_TIMEOUT_SECONDS:-60}",
+            description = "Longest pause while a request body is read. Env SSEMUX_BODY_TIMEOUT_SECONDS.")
+    long bodyTimeoutSeconds;
+
+    @Option(
+            names = "--keep-alive-timeout-seconds",
+            defaultValue = "${env:SSEMUX_KEEP_ALIVE_TIMEOUT_SECONDS:-75}",
+            description =
+                    "An idle kept-alive connection is closed after this (never an open stream). Env SSEMUX_KEEP_ALIVE_TIMEOUT_SECONDS.")
+    long keepAliveTimeoutSeconds;
+
+    @Option(
+            names = "--max-sockets",
+            defaultValue = "${env:SSEMUX_MAX_SOCKETS:-0}",
+            description =
+                    "Open sockets of every kind; past it, 503. 0: --max-connections plus 1024, kept below the file limit. Env SSEMUX_MAX_SOCKETS.")
+    int maxSockets;
+
+    @Option(
+            names = "--max-token-bytes",
+            defaultValue = "${env:SSEMUX_MAX_TOKEN_BYTES:-8192}",
+            description =
+                    "Longest token in a query or header; sizes the request line and header limits (414, 431). Env SSEMUX_MAX_TOKEN_BYTES.")
+    int maxTokenBytes;
+
+    @Option(
             names = "--max-body-bytes",
             defaultValue = "${env:SSEMUX_MAX_BODY_BYTES:-65536}",
             description = "Largest request body; larger gets 413. Env SSEMUX_MAX_BODY_BYTES.")
@@ -290,7 +323,15 @@ public final class Main implements Callable<Integer> {
                     .flushWindow(Duration.ofMillis(flushWindowMillis))
                     .acceptBacklog(acceptBacklog)
                     .authenticator(authenticator)
-                    .trustAnyoneOnNetwork(insecureTrustAnyoneOnNetwork);
+                    .trustAnyoneOnNetwork(insecureTrustAnyoneOnNetwork)
+                    .timeouts(
+                            Duration.ofSeconds(headerTimeoutSeconds),
+                            Duration.ofSeconds(bodyTimeoutSeconds),
+                            Duration.ofSeconds(keepAliveTimeoutSeconds))
+                    .maxTokenBytes(maxTokenBytes);
+            if (maxSockets > 0) {
+                builder.maxSockets(maxSockets);
+            }
             if (ioThreads > 0) {
                 builder.ioThreads(ioThreads);
             }

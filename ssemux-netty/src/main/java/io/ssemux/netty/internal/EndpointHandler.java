@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.ssemux.core.SsemuxException;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -52,7 +53,14 @@ abstract class EndpointHandler extends SimpleChannelInboundHandler<NettyRequest>
     /** Answers {@code request}, which is released once this returns. */
     abstract void serve(ChannelHandlerContext ctx, NettyRequest request) throws Exception;
 
+    /**
+     * Writes {@code response}; after an error (4xx, 5xx) the connection closes
+     * ({@code Connection: close}), so a client that sent something wrong cannot keep a socket.
+     */
     static void respond(ChannelHandlerContext ctx, FullHttpResponse response) {
+        if (response.status().code() >= 400) {
+            HttpUtil.setKeepAlive(response, false); // the keep-alive handler closes after writing it
+        }
         ctx.writeAndFlush(response);
     }
 }

@@ -9,6 +9,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.ssemux.core.Names;
 import io.ssemux.core.SsemuxException;
@@ -72,13 +74,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
     /** The request tagged with its endpoint, or {@code null} once it has been answered here. */
     private NettyRequest route(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!request.decoderResult().isSuccess()) {
-            respond(
-                    ctx,
-                    Responses.error(
-                            HttpResponseStatus.BAD_REQUEST,
-                            "bad_request",
-                            "malformed HTTP request: "
-                                    + request.decoderResult().cause().getMessage()));
+            respond(ctx, malformed(request.decoderResult().cause()));
             return null;
         }
         if (loopbackHostsOnly && !isLoopbackHost(request.headers().get(HttpHeaderNames.HOST))) {
@@ -175,8 +171,27 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
         return true;
     }
 
+    /** 414 for a request line too long, 431 for headers too large, 400 for anything else the codec refused. */
+    private static FullHttpResponse malformed(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return Responses.error(
+                    HttpResponseStatus.REQUEST_URI_TOO_LONG,
+                    "uri_too_long",
+                    "request line: too long (expected: at most the server's limit, which fits --max-channels names and a token)");
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return Responses.error(
+                    HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    "headers_too_large",
+                    "headers: too large (expected: at most the server's limit, which fits a token)");
+        }
+        return Responses.error(
+                HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed HTTP request: " + cause.getMessage());
+    }
+
+    /** Every answer here is an error: the connection closes after it. */
     private static void respond(ChannelHandlerContext ctx, FullHttpResponse response) {
-        ctx.writeAndFlush(response);
+        EndpointHandler.respond(ctx, response);
     }
 
     @Override

@@ -25,7 +25,8 @@ import java.util.Objects;
  *
  * <pre>
  * p.addLast(sslContext.newHandler(alloc));           // only with TLS
- * p.addLast(new HttpServerCodec(4096, 8192, 8192));
+ * p.addLast(new HttpServerCodec(limits.maxRequestLineBytes(), limits.maxHeaderBytes(), 8192));
+ * p.addLast(new HttpTimeouts(...));                   // header, body and keep-alive timeouts
  * p.addLast(new HttpServerKeepAliveHandler());
  * p.addLast(new CorsHandler(cors));                  // only when other origins are allowed
  * p.addLast(new BodyLimit(routes));                  // a JSON 413 for a body over its route's limit
@@ -47,6 +48,8 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     private final Routes routes;
     private final CorsConfig cors;
     private final SslContext tls;
+    private final HttpLimits limits;
+    private final SocketLimit sockets;
     private final RequestRouter router;
     private final StreamUpgradeHandler streamUpgrade;
     private final JsonApiHandler api;
@@ -58,6 +61,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
      * @param maxBodyBytes  the body limit of every other request
      * @param cors          Netty's CORS settings, or {@code null} when no other origin is allowed
      * @param tls           the TLS settings, or {@code null} for plain HTTP
+     * @param limits        what one connection may cost, and how many may be open
      * @param loopbackHostsOnly whether to serve only requests whose {@code Host} names this machine
      *                      (while the authenticator trusts anyone, against DNS rebinding)
      * @param flushWindow   how long events wait before they are written to the streams
@@ -71,6 +75,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
             int maxBodyBytes,
             CorsConfig cors,
             SslContext tls,
+            HttpLimits limits,
             boolean loopbackHostsOnly,
             Duration flushWindow,
             ChannelGroup channels) {
@@ -81,6 +86,8 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         this.routes = new Routes(byPath, maxBodyBytes);
         this.cors = cors;
         this.tls = tls;
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.sockets = new SocketLimit(limits.maxSockets());
         this.channels = Objects.requireNonNull(channels, "channels");
         this.router = new RequestRouter(
                 this.routes, Objects.requireNonNull(authenticator, "authenticator"), loopbackHostsOnly);
@@ -91,12 +98,19 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
+        if (!sockets.admit(channel, tls == null)) {
+            return;
+        }
         channels.add(channel);
         ChannelPipeline p = channel.pipeline();
         if (tls != null) {
             p.addLast(tls.newHandler(channel.alloc()));
         }
-        p.addLast(new HttpServerCodec(4096, 8192, 8192));
+        p.addLast(new HttpServerCodec(limits.maxRequestLineBytes(), limits.maxHeaderBytes(), 8192));
+        p.addLast(new HttpTimeouts(
+                limits.headerTimeout().toNanos(),
+                limits.bodyTimeout().toNanos(),
+                limits.keepAliveTimeout().toNanos()));
         p.addLast(new HttpServerKeepAliveHandler());
         if (cors != null) {
             p.addLast(new CorsHandler(cors));

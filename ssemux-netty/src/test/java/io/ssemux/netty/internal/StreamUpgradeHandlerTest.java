@@ -29,6 +29,7 @@ class StreamUpgradeHandlerTest {
             1024,
             null,
             null,
+            new HttpLimits(4096, 8192, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(75), 100),
             true,
             Duration.ZERO,
             new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE)));
@@ -58,12 +59,13 @@ class StreamUpgradeHandlerTest {
     }
 
     @Test
-    void refusedStreamAnswersJsonAndKeepsTheHttpPipeline() {
-        int handlers = channel.pipeline().names().size();
+    void refusedStreamAnswersJsonAndClosesTheConnection() {
         channel.writeInbound(ascii("GET /api/sse/stream?user=a&format=xml HTTP/1.1\r\nHost: localhost:8080\r\n\r\n"));
 
-        assertThat(readOutbound()).startsWith("HTTP/1.1 400 Bad Request\r\n").contains("expected: plain or envelope");
-        assertThat(channel.pipeline().names()).hasSize(handlers);
+        assertThat(readOutbound())
+                .startsWith("HTTP/1.1 400 Bad Request\r\n")
+                .contains("connection: close\r\n", "expected: plain or envelope");
+        assertThat(channel.isOpen()).isFalse();
         assertThat(hub.stats().connections()).isZero();
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
