@@ -64,9 +64,13 @@ export async function startJavaServer(args = []) {
   };
   return {
     url,
-    /** `POST /api/sse/publish`; resolves to the event id */
-    publish: async (channel, type, data) =>
-      (await api('/api/sse/publish', { method: 'POST', body: JSON.stringify({ channel, type, data }) })).id,
+    /** `POST /api/sse/publish` (with `headers`, e.g. an Authorization); resolves to the event id */
+    publish: async (channel, type, data, headers = {}) =>
+      (await api('/api/sse/publish', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        body: JSON.stringify({ channel, type, data }),
+      })).id,
     /** `GET /api/sse/stats?user=` */
     stats: (user) => api(`/api/sse/stats?user=${encodeURIComponent(user)}`),
     /** open streams of `user` */
