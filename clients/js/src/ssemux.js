@@ -269,6 +269,8 @@ export class SseMuxClient {
   #token = null;
   /** a `POST /api/sse/token` under way */
   #refreshing = false;
+  /** `now()` when the last refresh ended */
+  #refreshedAt = -Infinity;
   #connectionId = null;
   /** channels the server has for the live connection, as it last told us */
   #serverChannels = null;
@@ -453,16 +455,20 @@ export class SseMuxClient {
 
   /**
    * The stream's token expires soon: a fresh one from the token function goes to the live stream
-   * (`POST /api/sse/token`, authenticated by the new token). If that fails, the stream ends at the
-   * expiry with `token_expired`, and the client reconnects with a fresh token then.
+   * (`POST /api/sse/token`, authenticated by the new token). If that fails, or the function gives
+   * the stream's own token again, the stream ends at the expiry with `token_expired`, and the
+   * client reconnects with a fresh token then. The server warns again at once when a refreshed
+   * token too expires within its lead time: refreshes are spaced by the backoff floor, so tokens
+   * that live shorter than that lead end in reconnects rather than in a loop of refreshes.
    */
   async #refreshToken(source) {
     if (!this.#tokenSource || this.#refreshing) return;
+    if (this.#env.now() - this.#refreshedAt < this.#backoff.floorMs) return;
     const connectionId = this.#connectionId;
     this.#refreshing = true;
     try {
       const token = await this.#freshToken();
-      if (source !== this.#source || connectionId !== this.#connectionId) return;
+      if (source !== this.#source || connectionId !== this.#connectionId || token === this.#token) return;
       const response = await this.#env.fetch(this.#endpoint('token'), {
         method: 'POST',
         headers: this.#postHeaders(token),
@@ -478,6 +484,7 @@ export class SseMuxClient {
       // The token function or the network failed: `token_expired` reconnects with a fresh token.
     } finally {
       this.#refreshing = false;
+      this.#refreshedAt = this.#env.now();
     }
   }
 

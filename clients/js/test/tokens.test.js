@@ -90,6 +90,22 @@ test('token_expiring with a failing token function or a refused refresh leaves t
   assert.match(warn.mock.calls[0].arguments.join(' '), /token refresh refused \(401\)/);
 });
 
+test('token_expiring: the same token again is not sent, and a warning repeated at once is not followed', async () => {
+  let calls = 0;
+  const cached = async () => (calls++, 'cached-token'); // a token function that stopped refreshing
+  const client = single({ token: cached, backoff: { floorMs: 60_000, capMs: 60_000 } });
+  client.subscribe({ channels: ['a'], handler() {} });
+  await until(() => client.state === 'open', 'open');
+  o.hub.expiring(o.hub.sources[0]);
+  await until(() => calls === 2, 'the token asked for');
+  await settle();
+  assert.equal(o.hub.tokenPosts.length, 0, 'the stream\'s own token: nothing to swap');
+  o.hub.expiring(o.hub.sources[0]);
+  await settle();
+  assert.equal(calls, 2, 'within the backoff floor of the last refresh: left to token_expired');
+  assert.equal(o.hub.tokenPosts.length, 0);
+});
+
 test('token_expired: reconnects at once with a fresh token and lastEventId, and loses nothing', async () => {
   const token = tokens();
   // A backoff far longer than the test: the reconnect must not wait for it.
