@@ -2,7 +2,8 @@
  * The photo-jobs demo end to end, as a newcomer sees it: the real server jar on 127.0.0.1 (a free
  * port, a temporary data directory), its page in headless Debian chromium driven by
  * playwright-core (never a downloaded browser). Uploads made here travel through the page's
- * form; their jobs and manifest changes must show up in the page, over one connection.
+ * form; their jobs and manifest changes must show up in the page, over one connection, on the
+ * uploader's private channel only: another user's page shows nothing of them.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -69,7 +70,7 @@ test('an uploaded photo shows its job and the manifest change live, over one con
   const stats = await (await fetch(`${server.url}/api/sse/stats?user=${user}`)).json();
   assert.deepEqual(stats.connectionsPerUser, { [user]: 1 });
   assert.equal(streams.length, 1, `stream requests: ${streams}`);
-  assert.match(streams[0], /channels=(jobs%2Cpending-changes|pending-changes%2Cjobs)/);
+  assert.equal(new URL(streams[0]).searchParams.get('channels'), `user:${user}`);
   await page.locator('#connections', { hasText: /^1$/ }).waitFor();
 
   const manifest = JSON.parse(await readFile(join(scratch, 'data/projects/holiday/manifest.json'), 'utf8'));
@@ -114,11 +115,50 @@ test('several files in one go: each photo gets its job, each refusal its message
   assert.equal(await page.locator('#upload-errors li').count(), 1);
 });
 
+test('two users: each sees their own jobs and changes, nothing of the other\'s, not even a file name', async () => {
+  const open = async (name) => {
+    const context = await browser.newContext();
+    const userPage = await context.newPage();
+    userPage.setDefaultTimeout(WAIT);
+    userPage.on('pageerror', (error) => console.error(`${name}'s page error:`, error));
+    await userPage.goto(`${server.url}/?user=${name}`);
+    await userPage.locator('#state', { hasText: 'open' }).waitFor();
+    return { context, page: userPage };
+  };
+  const alice = await open('alice');
+  const bob = await open('bob');
+  const text = (p) => p.locator('body').innerText();
+  try {
+    await upload('alice-trip', { name: 'alice-secret.png', mimeType: 'image/png', buffer: png(64, 48) }, alice.page);
+    await alice.page.locator('.job[data-status="completed"]', { hasText: 'alice-secret.png' }).waitFor();
+    await alice.page.locator('#changes li', { hasText: 'alice-trip' }).waitFor();
+
+    await upload('bob-trip', { name: 'bob-secret.png', mimeType: 'image/png', buffer: png(48, 64, 1) }, bob.page);
+    await bob.page.locator('.job[data-status="completed"]', { hasText: 'bob-secret.png' }).waitFor();
+    await bob.page.locator('#changes li', { hasText: 'bob-trip' }).waitFor();
+    // Each stream is ordered: had bob's carried alice's events, they would have come before his own.
+    assert.equal(await bob.page.locator('.job').count(), 1);
+    assert.equal(await bob.page.locator('#changes li').count(), 1);
+    assert.doesNotMatch(await text(bob.page), /alice-secret|alice-trip/);
+
+    // And the reverse: one more upload of alice's, so that anything of bob's would be in by then.
+    await upload('alice-trip', { name: 'alice-again.png', mimeType: 'image/png', buffer: png(32, 32) }, alice.page);
+    await alice.page.locator('.job[data-status="completed"]', { hasText: 'alice-again.png' }).waitFor();
+    assert.equal(await alice.page.locator('.job').count(), 2);
+    assert.equal(await alice.page.locator('#changes li').count(), 2);
+    assert.doesNotMatch(await text(alice.page), /bob-secret|bob-trip/);
+    assert.doesNotMatch(await text(bob.page), /alice-again|alice-secret|alice-trip/);
+  } finally {
+    await alice.context.close();
+    await bob.context.close();
+  }
+});
+
 /** Uploads through the page's form, as a person does. */
-async function upload(folder, files) {
-  await page.locator('#folder').fill(folder);
-  await page.locator('#file').setInputFiles(files);
-  await page.locator('#upload-form button[type="submit"]').click();
+async function upload(folder, files, on = page) {
+  await on.locator('#folder').fill(folder);
+  await on.locator('#file').setInputFiles(files);
+  await on.locator('#upload-form button[type="submit"]').click();
 }
 
 /** Starts `java -jar` on a free port of 127.0.0.1; resolves once it logs its address. */

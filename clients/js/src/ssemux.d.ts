@@ -27,6 +27,11 @@ export interface SseResetInfo {
   lastEventId: string;
 }
 
+/** Sent by the server when a refreshed token no longer grants some channels: they were dropped. */
+export interface SseRevokedInfo {
+  channels: string[];
+}
+
 export interface SseMuxOptions {
   /** base URL of the server; '' (default) is the page's origin */
   url?: string;
@@ -36,6 +41,12 @@ export interface SseMuxOptions {
   headers?: Record<string, string>;
   /** send cookies to a server of another origin */
   withCredentials?: boolean;
+  /**
+   * gives a token (a JWT) for the server. Called by the leader tab only: before each connect and
+   * on `token_expiring`. Sent as `token=` on the stream URL and `Authorization: Bearer` on every
+   * POST; never logged. Not part of the identity `getClient` compares: the first one is kept.
+   */
+  token?: () => Promise<string> | string;
   /** reconnect delay: uniform in [floorMs, min(capMs, floorMs * 2^(attempt+1))]; defaults 1000 and 30000 */
   backoff?: { floorMs?: number; capMs?: number };
   /**
@@ -72,6 +83,8 @@ export class SseMuxClient {
   onState(listener: (state: SseState) => void): () => void;
   /** calls `listener` when events may have been missed; returns the unsubscribe function */
   onReset(listener: (info: SseResetInfo) => void): () => void;
+  /** calls `listener` in every tab when the server revoked channels; returns the unsubscribe function */
+  onRevoked(listener: (info: SseRevokedInfo) => void): () => void;
   /** closes for good; another tab takes over the connection */
   close(): void;
 }

@@ -13,6 +13,10 @@
  *   an explicit `lastEventId`, so a reconnect (or a new leader) resumes without losing events.
  * - A stream that stays silent (not even a `heartbeat` event) for a few heartbeat intervals is
  *   taken for dead and replaced the same way.
+ * - With a `token` function, the leader asks it for a token before each connect (sent as `token=`
+ *   on the stream URL, since EventSource cannot set headers) and on `token_expiring` (swapped
+ *   into the live stream by `POST /api/sse/token`); every POST carries `Authorization: Bearer`.
+ *   A stream closed by `token_expired` is reopened at once. Tokens are never logged.
  *
  * See README.md for usage and docs/PROTOCOL.md (repository root) for the wire contract.
  */
@@ -25,10 +29,12 @@ const REGISTRY = Symbol.for('ssemux.client');
  * a deploy, one not) must not share a connection, as their relay messages and the stream format
  * they expect may differ. Bump it with any such change.
  */
-const GROUP_VERSION = 'v2';
+const GROUP_VERSION = 'v3';
 
 /** Event types the server reserves for itself: control events, never handed to subscribers. */
-const RESERVED_TYPES = ['connected', 'reset', 'evicted', 'heartbeat', 'message'];
+const RESERVED_TYPES = [
+  'connected', 'reset', 'evicted', 'heartbeat', 'message', 'token_expiring', 'token_expired', 'revoked',
+];
 
 /** Channel names and event types: the server's grammar, checked early so a typo fails at the call. */
 const NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -54,7 +60,8 @@ export function backoffDelay(attempt, { floorMs, capMs }, random = Math.random) 
  * module reload, gets the same instance and the same connection. The options of the first call
  * win; later calls may pass only `{url}` (or nothing for the same origin), or the same identity
  * (`params`, `headers`, `withCredentials`): another identity throws rather than silently handing
- * back a client that speaks for someone else — `close()` the first one to switch users.
+ * back a client that speaks for someone else — `close()` the first one to switch users. A `token`
+ * function is not compared (a module evaluated again makes a new one): the first one is kept.
  *
  * @param {object} [options] see {@link SseMuxClient}
  * @returns {SseMuxClient}
@@ -98,6 +105,9 @@ export class SseMuxClient {
    *   e.g. `{user: 'alice'}` for the development authenticator (EventSource cannot send headers)
    * @param {Record<string, string>} [options.headers] headers added to fetch calls
    * @param {boolean} [options.withCredentials] send cookies cross-origin
+   * @param {() => Promise<string> | string} [options.token] gives a token (a JWT) for the server:
+   *   called by the leader tab only, before each connect and when the server says the stream's
+   *   token expires soon; sent as `token=` on the stream URL and `Authorization: Bearer` on POSTs
    * @param {{floorMs?: number, capMs?: number}} [options.backoff] reconnect delays (1000 / 30000)
    * @param {number} [options.deadAfterHeartbeats] a stream with no event at all (heartbeats
    *   included) for this many heartbeat intervals is closed and reopened (default 3; 0: never)
@@ -111,6 +121,10 @@ export class SseMuxClient {
     this.#params = { ...options.params };
     this.#headers = { ...options.headers };
     this.#withCredentials = Boolean(options.withCredentials);
+    if (options.token !== undefined && typeof options.token !== 'function') {
+      throw new TypeError('ssemux: token must be a function returning a token (or a promise of one)');
+    }
+    this.#tokenSource = options.token ?? null;
     this.#backoff = { floorMs: 1000, capMs: 30000, ...options.backoff };
     this.#deadAfterHeartbeats = options.deadAfterHeartbeats ?? 3;
     this.#env = {
@@ -158,6 +172,7 @@ export class SseMuxClient {
     if (type !== undefined) checkName(type, 'type');
     if (typeof handler !== 'function') throw new TypeError('ssemux: handler must be a function');
     const sub = { channels: new Set(list), type, handler };
+    list.forEach((c) => this.#revoked.delete(c));
     this.#subs.add(sub);
     this.#count(list, +1);
     let active = true;
@@ -182,6 +197,15 @@ export class SseMuxClient {
    */
   onReset = (listener) => addListener(this.#resetListeners, listener);
 
+  /**
+   * Calls `listener({channels})` when the server stopped carrying `channels` because a refreshed
+   * token no longer grants them (`revoked` event). Every tab hears it. Those channels are dropped
+   * from what the client asks for, so their subscribers get nothing more from them; a later
+   * `subscribe()` naming one asks for it again.
+   * @returns {() => void} unsubscribe
+   */
+  onRevoked = (listener) => addListener(this.#revokedListeners, listener);
+
   /** Closes the connection for good and leaves the tab group (another tab takes over). */
   close() {
     if (this.#closed) return;
@@ -204,6 +228,8 @@ export class SseMuxClient {
   #params;
   #headers;
   #withCredentials;
+  /** the application's token function, or null */
+  #tokenSource;
   #backoff;
   #deadAfterHeartbeats;
   #env;
@@ -212,6 +238,8 @@ export class SseMuxClient {
   #subs = new Set();
   /** channel -> number of subscriptions of this tab naming it */
   #channelRefs = new Map();
+  /** channels the server revoked: left out of what this tab asks for until subscribed again */
+  #revoked = new Set();
   #flushQueued = false;
 
   // ---- state ---------------------------------------------------------------------------------
@@ -219,6 +247,7 @@ export class SseMuxClient {
   #closed = false;
   #stateListeners = new Set();
   #resetListeners = new Set();
+  #revokedListeners = new Set();
   /** id of the last event seen (received or relayed): where a reconnect or a new leader resumes */
   #lastEventId = null;
 
@@ -234,6 +263,14 @@ export class SseMuxClient {
 
   // ---- the connection (leader only) ----------------------------------------------------------
   #source = null;
+  /** a connect waiting for the token function */
+  #opening = false;
+  /** the token of the live connection (leader only; never logged, never sent to other tabs) */
+  #token = null;
+  /** a `POST /api/sse/token` under way */
+  #refreshing = false;
+  /** `now()` when the last refresh ended */
+  #refreshedAt = -Infinity;
   #connectionId = null;
   /** channels the server has for the live connection, as it last told us */
   #serverChannels = null;
@@ -271,9 +308,14 @@ export class SseMuxClient {
    * every type of a channel, and each tab filters for its own subscribers.
    */
   #wantedChannels() {
-    const channels = new Set(this.#channelRefs.keys());
+    const channels = new Set(this.#ownChannels());
     for (const peer of this.#peers.values()) peer.channels.forEach((c) => channels.add(c));
     return channels;
+  }
+
+  /** The channels this tab's subscribers name, less those the server revoked. */
+  #ownChannels() {
+    return [...this.#channelRefs.keys()].filter((c) => !this.#revoked.has(c));
   }
 
   // ---- the connection ------------------------------------------------------------------------
@@ -284,7 +326,7 @@ export class SseMuxClient {
     const wanted = this.#wantedChannels();
     if (!this.#source) {
       // Lazily: a page with nothing subscribed holds no connection (nor a slot of the user's cap).
-      if (wanted.size > 0) this.#connect(wanted);
+      if (wanted.size > 0 && !this.#opening) this.#connect();
       return;
     }
     if (this.#connectionId && this.#serverChannels && !this.#posting) {
@@ -294,12 +336,43 @@ export class SseMuxClient {
     }
   }
 
-  #connect(channels) {
+  /** Opens the stream; with a token function, once it gave a token (a failure retries with backoff). */
+  #connect() {
+    this.#setState(this.#state === 'open' || this.#state === 'reconnecting' ? 'reconnecting' : 'connecting');
+    if (!this.#tokenSource) {
+      this.#open(this.#wantedChannels(), null);
+      return;
+    }
+    this.#opening = true;
+    this.#freshToken().then(
+      (token) => {
+        this.#opening = false;
+        if (this.#closed || this.#state === 'evicted' || this.#source) return;
+        const wanted = this.#wantedChannels();
+        if (wanted.size === 0) this.#setState('closed');
+        else this.#open(wanted, token);
+      },
+      () => {
+        this.#opening = false;
+        this.#retryLater();
+      },
+    );
+  }
+
+  /** Asks the application's token function for a token. */
+  async #freshToken() {
+    const token = await this.#tokenSource();
+    if (typeof token !== 'string' || token === '') throw new TypeError('ssemux: the token function gave no token');
+    return token;
+  }
+
+  #open(channels, token) {
     const query = new URLSearchParams(this.#params);
     query.set('channels', [...channels].join(','));
     query.set('format', 'envelope');
     if (this.#lastEventId !== null) query.set('lastEventId', this.#lastEventId);
-    this.#setState(this.#state === 'open' || this.#state === 'reconnecting' ? 'reconnecting' : 'connecting');
+    if (token !== null) query.set('token', token);
+    this.#token = token;
     const source = new this.#env.EventSource(`${this.#url}/api/sse/stream?${query}`, {
       withCredentials: this.#withCredentials,
     });
@@ -315,6 +388,9 @@ export class SseMuxClient {
     on('heartbeat', () => {}); // only proves the stream is alive
     on('reset', (e) => this.#onReset(e));
     on('evicted', () => this.#onEvicted());
+    on('token_expiring', () => this.#refreshToken(source));
+    on('token_expired', () => this.#onTokenExpired(source));
+    on('revoked', (e) => this.#onRevoked(e));
     // The browser would retry on its own, without our backoff and without lastEventId in the URL.
     source.onerror = () => this.#onDrop(source);
   }
@@ -377,10 +453,76 @@ export class SseMuxClient {
     this.#setState('evicted');
   }
 
+  /**
+   * The stream's token expires soon: a fresh one from the token function goes to the live stream
+   * (`POST /api/sse/token`, authenticated by the new token). If that fails, or the function gives
+   * the stream's own token again, the stream ends at the expiry with `token_expired`, and the
+   * client reconnects with a fresh token then. The server warns again at once when a refreshed
+   * token too expires within its lead time: refreshes are spaced by the backoff floor, so tokens
+   * that live shorter than that lead end in reconnects rather than in a loop of refreshes.
+   */
+  async #refreshToken(source) {
+    if (!this.#tokenSource || this.#refreshing) return;
+    if (this.#env.now() - this.#refreshedAt < this.#backoff.floorMs) return;
+    const connectionId = this.#connectionId;
+    this.#refreshing = true;
+    try {
+      const token = await this.#freshToken();
+      if (source !== this.#source || connectionId !== this.#connectionId || token === this.#token) return;
+      const response = await this.#env.fetch(this.#endpoint('token'), {
+        method: 'POST',
+        headers: this.#postHeaders(token),
+        credentials: this.#withCredentials ? 'include' : 'same-origin',
+        body: JSON.stringify({ connectionId }),
+      });
+      if (response.ok) {
+        if (source === this.#source) this.#token = token;
+      } else if (response.status !== 404) {
+        console.warn(`ssemux: token refresh refused (${response.status}); the stream ends when its token expires`);
+      }
+    } catch {
+      // The token function or the network failed: `token_expired` reconnects with a fresh token.
+    } finally {
+      this.#refreshing = false;
+      this.#refreshedAt = this.#env.now();
+    }
+  }
+
+  /** The server closes the stream: reconnect at once (no backoff), with a fresh token and lastEventId. */
+  #onTokenExpired(source) {
+    if (source !== this.#source) return;
+    this.#dropStream();
+    this.#token = null;
+    if (this.#closed || this.#state === 'evicted') return;
+    this.#setState('reconnecting');
+    if (this.#wantedChannels().size === 0) this.#setState('closed');
+    this.#sync();
+  }
+
+  #onRevoked(e) {
+    const { channels } = JSON.parse(e.data);
+    for (const c of channels) this.#serverChannels?.delete(c);
+    this.#revokeChannels(channels);
+    this.#broadcast({ k: 'revoked', channels });
+    // Other tabs leave them out once they hear it; until then, their old lists must not bring them back.
+    for (const peer of this.#peers.values()) peer.channels = peer.channels.filter((c) => !channels.includes(c));
+  }
+
+  #revokeChannels(channels) {
+    const own = channels.filter((c) => this.#channelRefs.has(c));
+    own.forEach((c) => this.#revoked.add(c));
+    if (own.length && this.#bus) this.#announce();
+    for (const listener of this.#revokedListeners) listener({ channels: [...channels] });
+  }
+
   /** The stream ended or failed: close it (so the browser does not retry) and retry with backoff. */
   #onDrop(source) {
     if (source !== this.#source) return;
     this.#dropStream();
+    this.#retryLater();
+  }
+
+  #retryLater() {
     if (this.#closed || this.#state === 'evicted') return;
     const delay = backoffDelay(this.#attempt++, this.#backoff, this.#env.random);
     this.#setState('reconnecting');
@@ -406,10 +548,9 @@ export class SseMuxClient {
     this.#posting = true;
     let next = 'sync';
     try {
-      const query = new URLSearchParams(this.#params).toString();
-      const response = await this.#env.fetch(`${this.#url}/api/sse/subscriptions${query ? `?${query}` : ''}`, {
+      const response = await this.#env.fetch(this.#endpoint('subscriptions'), {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...this.#headers },
+        headers: this.#postHeaders(this.#token),
         credentials: this.#withCredentials ? 'include' : 'same-origin',
         body: JSON.stringify({ connectionId, subscribe, unsubscribe }),
       });
@@ -441,6 +582,18 @@ export class SseMuxClient {
     } else if (next === 'sync') {
       this.#sync();
     }
+  }
+
+  /** `POST` URL of the JSON API endpoint `name`, with the configured query parameters. */
+  #endpoint(name) {
+    const query = new URLSearchParams(this.#params).toString();
+    return `${this.#url}/api/sse/${name}${query ? `?${query}` : ''}`;
+  }
+
+  #postHeaders(token) {
+    const headers = { 'Content-Type': 'application/json', ...this.#headers };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    return headers;
   }
 
   // ---- local delivery ------------------------------------------------------------------------
@@ -497,7 +650,7 @@ export class SseMuxClient {
 
   /** Tells the other tabs which channels this tab needs. */
   #announce() {
-    this.#broadcast({ k: 'tab', tab: this.#tabId, channels: [...this.#channelRefs.keys()] });
+    this.#broadcast({ k: 'tab', tab: this.#tabId, channels: this.#ownChannels() });
   }
 
   #lead() {
@@ -526,6 +679,9 @@ export class SseMuxClient {
       case 'reset':
         this.#lastEventId = message.lastEventId;
         this.#emitReset(message.info);
+        break;
+      case 'revoked':
+        this.#revokeChannels(message.channels);
         break;
       case 'state':
         if (this.#isLeader) break;

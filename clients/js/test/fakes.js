@@ -11,6 +11,12 @@ export class FakeHub {
   posts = [];
   /** status to answer the next POSTs with (shifted one per POST), else 200 */
   postStatuses = [];
+  /** bodies of POST /api/sse/token, in order (with the request's url and headers) */
+  tokenPosts = [];
+  /** status to answer the next token refreshes with (shifted one per POST), else 200 */
+  tokenStatuses = [];
+  /** whether a stream's `token=` is good enough to open it (a refused one fails as with a 401) */
+  acceptsToken = () => true;
   history = [];
   /** while true, streams created fail before they start (as with a 503) */
   down = false;
@@ -26,7 +32,7 @@ export class FakeHub {
       constructor(url, init) {
         super(url, init);
         hub.sources.push(this);
-        const refused = hub.down;
+        const refused = hub.down || !hub.acceptsToken(new URL(url, 'http://test').searchParams.get('token'));
         setTimeout(() => hub.#accept(this, refused), 0);
       }
     };
@@ -67,6 +73,24 @@ export class FakeHub {
     for (const { source, url } of this.#connections.values()) {
       if (url.searchParams.get('format') === 'envelope') source.dispatch('heartbeat', '{}');
     }
+  }
+
+  /** `token_expiring`: the stream's token expires soon. */
+  expiring(source, expiresAt = '2030-01-01T00:00:00Z') {
+    source.dispatch('token_expiring', JSON.stringify({ expiresAt }));
+  }
+
+  /** `token_expired`, then the stream ends. */
+  expire(source, expiresAt = '2030-01-01T00:00:00Z') {
+    source.dispatch('token_expired', JSON.stringify({ expiresAt }));
+    this.drop(source);
+  }
+
+  /** A refreshed token grants fewer channels: they leave the stream and `revoked` says which. */
+  revoke(source, channels) {
+    const connection = this.connectionOf(source);
+    channels.forEach((c) => connection.channels.delete(c));
+    source.dispatch('revoked', JSON.stringify({ channels }));
   }
 
   /** Sends `evicted` then ends the stream. */
@@ -121,6 +145,7 @@ export class FakeHub {
   async #fetch(url, init) {
     await null;
     const { pathname } = new URL(url, 'http://test');
+    if (pathname === '/api/sse/token' && init.method === 'POST') return this.#refresh(url, init);
     if (pathname !== '/api/sse/subscriptions' || init.method !== 'POST') return response(404, {});
     const body = JSON.parse(init.body);
     this.posts.push({ ...body, url, headers: init.headers });
@@ -131,6 +156,17 @@ export class FakeHub {
     body.subscribe.forEach((c) => connection.channels.add(c));
     body.unsubscribe.forEach((c) => connection.channels.delete(c));
     return response(200, { connectionId: connection.id, channels: [...connection.channels] });
+  }
+
+  #refresh(url, init) {
+    const body = JSON.parse(init.body);
+    this.tokenPosts.push({ ...body, url, headers: init.headers });
+    const status = this.tokenStatuses.shift() ?? 200;
+    if (status !== 200) return response(status, { status });
+    const connection = this.#connections.get(body.connectionId);
+    if (!connection || connection.source.readyState === FakeEventSource.CLOSED) return response(404, { status: 404 });
+    connection.token = init.headers.Authorization?.replace(/^Bearer /, '');
+    return response(200, { connectionId: connection.id, channels: [...connection.channels].sort(), expiresAt: '2030-01-01T00:00:00Z' });
   }
 }
 

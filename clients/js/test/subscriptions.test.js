@@ -151,12 +151,14 @@ test('a subscription without a type receives every type, even one nobody named',
   assert.deepEqual(jobs.received.map(([d]) => d), [1]);
 });
 
-test('one message listener takes every published event: no listener per type', async () => {
+test('one message listener takes every published event: no listener per type, only the control events', async () => {
   const client = single();
   client.subscribe({ channels: ['a'], type: 'job', handler() {} });
   client.subscribe({ channels: ['a'], type: 'note', handler() {} });
   await until(() => client.state === 'open', 'open');
-  assert.deepEqual(o.hub.sources[0].listenedTypes.sort(), ['connected', 'evicted', 'heartbeat', 'message', 'reset']);
+  assert.deepEqual(o.hub.sources[0].listenedTypes.sort(), [
+    'connected', 'evicted', 'heartbeat', 'message', 'reset', 'revoked', 'token_expired', 'token_expiring',
+  ]);
 });
 
 test('heartbeats reach no subscriber, not even one to every type of every channel', async () => {

@@ -64,11 +64,11 @@ export async function startJavaServer(args = []) {
   };
   return {
     url,
-    /** `POST /api/sse/publish`; resolves to the event id */
-    publish: async (channel, type, data) =>
+    /** `POST /api/sse/publish` (with `headers`, e.g. an Authorization); resolves to the event id */
+    publish: async (channel, type, data, headers = {}) =>
       (await api('/api/sse/publish', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', ...headers },
         body: JSON.stringify({ channel, type, data }),
       })).id,
     /** `GET /api/sse/stats?user=` */

@@ -1,9 +1,11 @@
 // The photo-jobs demo page: uploads photos, and shows the jobs they start and the manifest
-// changes they make, live. Every event arrives over the one connection of the ssemux client.
+// changes they make, live. Every event arrives over the one connection of the ssemux client, on
+// the user's private channel user:<me>: no other user sees this user's jobs or file names.
 import { getClient } from '/ssemux.js';
 
 const user = new URLSearchParams(location.search).get('user') || 'demo';
 const client = getClient({ params: { user }, headers: { 'X-User-Id': user } });
+const mine = `user:${user}`;
 const $ = (id) => document.getElementById(id);
 
 const STATUS_RANK = { queued: 0, running: 1, completed: 2, failed: 2 };
@@ -15,10 +17,10 @@ const jobs = new Map();
 // ---- live events --------------------------------------------------------------------------------
 
 for (const type of ['job_started', 'job_progress', 'job_completed', 'job_failed']) {
-  client.subscribe({ channels: ['jobs'], type, handler: showJob });
+  client.subscribe({ channels: [mine], type, handler: showJob });
 }
-client.subscribe({ channels: ['pending-changes'], type: 'manifest_changed', handler: showChange });
-client.subscribe({ channels: ['jobs', 'pending-changes'], handler: showOnWire });
+client.subscribe({ channels: [mine], type: 'manifest_changed', handler: showChange });
+client.subscribe({ channels: [mine], handler: showOnWire });
 
 client.onState(showState);
 showState(client.state);
@@ -163,6 +165,7 @@ async function upload(folder, file) {
 }
 
 $('user').textContent = user;
+for (const label of document.querySelectorAll('.private-channel')) label.textContent = mine;
 $('stats-user').textContent = user;
 $('stats-link').href = `/api/sse/stats?user=${encodeURIComponent(user)}`;
 refreshStats();

@@ -1,6 +1,7 @@
 package io.ssemux.server.demo;
 
 import io.ssemux.core.Hub;
+import io.ssemux.core.Names;
 import io.ssemux.core.SsemuxException;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -16,16 +17,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link Job}s on a bounded pool with a bounded queue, and tells the {@code jobs} channel how
- * each one goes: {@code job_started}, {@code job_progress}…, then {@code job_completed} or
- * {@code job_failed} with a reason. Every event's data is {@code {id, task_type, status, …}}.
+ * Runs {@link Job}s on a bounded pool with a bounded queue, and tells the job's channel (its
+ * uploader's private one, in the demo) how each one goes: {@code job_started},
+ * {@code job_progress}…, then {@code job_completed} or {@code job_failed} with a reason. Every
+ * event's data is {@code {id, task_type, status, …}}.
  *
  * <p>{@link #submit} is thread-safe and never blocks: a full queue refuses the job at once.
  * {@code stepPause} holds a worker after each progress report, so that a person can watch jobs
  * that would otherwise finish in milliseconds; zero in tests.
  */
 final class JobRunner implements AutoCloseable {
-    static final String CHANNEL = "jobs";
     static final Duration RETRY_AFTER = Duration.ofSeconds(2);
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
@@ -55,15 +56,16 @@ final class JobRunner implements AutoCloseable {
     }
 
     /**
-     * Queues {@code job}.
+     * Queues {@code job}, whose events go to {@code channel}.
      *
      * @return its id
      * @throws SsemuxException {@code UNAVAILABLE}, with a Retry-After, when the queue is full or the runner closed
      */
-    String submit(Job job) {
+    String submit(String channel, Job job) {
+        Names.checkPublishable(channel);
         String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         try {
-            pool.execute(() -> run(id, job));
+            pool.execute(() -> run(channel, id, job));
         } catch (RejectedExecutionException e) {
             throw SsemuxException.unavailable(
                     "jobs: the queue is full (expected: a free place; try again shortly)", RETRY_AFTER);
@@ -71,23 +73,23 @@ final class JobRunner implements AutoCloseable {
         return id;
     }
 
-    private void run(String id, Job job) {
-        publish("job_started", event(id, job, "running", 0));
+    private void run(String channel, String id, Job job) {
+        publish(channel, "job_started", event(id, job, "running", 0));
         try {
             Map<String, Object> result = job.run(id, (percent, step) -> {
                 Map<String, Object> progress = event(id, job, "running", percent);
                 progress.put("step", step);
-                publish("job_progress", progress);
+                publish(channel, "job_progress", progress);
                 pause();
             });
             Map<String, Object> completed = event(id, job, "completed", 100);
             completed.putAll(result);
-            publish("job_completed", completed);
+            publish(channel, "job_completed", completed);
         } catch (JobFailure e) {
-            publish("job_failed", failed(id, job, e.getMessage()));
+            publish(channel, "job_failed", failed(id, job, e.getMessage()));
         } catch (Exception e) {
             log.error("job {} ({}) failed", id, job.taskType(), e);
-            publish("job_failed", failed(id, job, "internal error; the server's log has the details"));
+            publish(channel, "job_failed", failed(id, job, "internal error; the server's log has the details"));
         }
     }
 
@@ -111,9 +113,9 @@ final class JobRunner implements AutoCloseable {
         return event;
     }
 
-    private void publish(String type, Map<String, Object> data) {
+    private void publish(String channel, String type, Map<String, Object> data) {
         try {
-            hub.publish(CHANNEL, type, DemoJson.write(data));
+            hub.publish(channel, type, DemoJson.write(data));
         } catch (SsemuxException e) {
             log.debug("{} of job {} not published: {}", type, data.get("id"), e.getMessage()); // the hub is closing
         }

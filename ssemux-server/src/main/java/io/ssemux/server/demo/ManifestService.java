@@ -14,13 +14,13 @@ import java.util.Map;
 
 /**
  * The {@code manifest.json} of each project folder: the list of its photos. Adding one replaces
- * the file atomically (readers never see half of it), then tells the {@code pending-changes}
- * channel: {@code manifest_changed} {@code {project_folder, timestamp}}.
+ * the file atomically (readers never see half of it), then tells the channel of whoever added it
+ * (the uploader's private one, in the demo): {@code manifest_changed}
+ * {@code {project_folder, timestamp}}.
  *
  * <p>Thread-safe: updates are serialized, so concurrent jobs never lose each other's entries.
  */
 final class ManifestService {
-    static final String CHANNEL = "pending-changes";
     static final String FILE_NAME = "manifest.json";
 
     private final DataDirectory data;
@@ -35,11 +35,11 @@ final class ManifestService {
 
     /**
      * Appends {@code photo} to the folder's manifest, creating it when needed, and publishes
-     * {@code manifest_changed}.
+     * {@code manifest_changed} on {@code channel}.
      *
      * @return the manifest's new timestamp (ISO-8601, UTC)
      */
-    String addPhoto(ProjectFolder folder, Map<String, Object> photo) throws IOException {
+    String addPhoto(ProjectFolder folder, Map<String, Object> photo, String channel) throws IOException {
         String timestamp;
         synchronized (this) {
             ObjectNode manifest = read(folder);
@@ -55,7 +55,7 @@ final class ManifestService {
         Map<String, Object> change = new LinkedHashMap<>();
         change.put("project_folder", folder.name());
         change.put("timestamp", timestamp);
-        hub.publish(CHANNEL, "manifest_changed", DemoJson.write(change));
+        hub.publish(channel, "manifest_changed", DemoJson.write(change));
         return timestamp;
     }
 

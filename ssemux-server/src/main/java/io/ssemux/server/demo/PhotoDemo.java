@@ -9,11 +9,11 @@ import java.time.Clock;
 
 /**
  * The photo-jobs demo, the situation ssemux was made for: an upload to
- * {@code POST /api/projects/{folder}/photos} starts a thumbnail job whose progress goes out on
- * {@code jobs} ({@code job_started}, {@code job_progress}, {@code job_completed} or
- * {@code job_failed}), and each finished job changes its folder's {@code manifest.json}, announced
- * on {@code pending-changes} ({@code manifest_changed}). Everything is published through the hub's
- * Java API, in-process.
+ * {@code POST /api/projects/{folder}/photos} starts a thumbnail job whose progress goes out on the
+ * uploader's private channel {@code user:<uploader>} ({@code job_started}, {@code job_progress},
+ * {@code job_completed} or {@code job_failed}), and each finished job changes its folder's
+ * {@code manifest.json}, announced there too ({@code manifest_changed}). No other user hears of
+ * it. Everything is published through the hub's Java API, in-process.
  *
  * <pre>{@code
  * PhotoDemo demo = PhotoDemo.start(hub, DemoSettings.defaults(dataDir));

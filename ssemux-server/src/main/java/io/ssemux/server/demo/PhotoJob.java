@@ -14,6 +14,7 @@ final class PhotoJob implements Job {
     static final String TASK_TYPE = "thumbnail";
 
     private final ProjectFolder folder;
+    private final String channel;
     private final String fileName;
     private final ImageFormat format;
     private final byte[] image;
@@ -23,11 +24,13 @@ final class PhotoJob implements Job {
     private final Clock clock;
 
     /**
+     * @param channel  where the manifest change is announced: the uploader's private channel
      * @param fileName the name the browser gave the file: shown, never used as a path
      * @param image    the file's bytes; the job owns them
      */
     PhotoJob(
             ProjectFolder folder,
+            String channel,
             String fileName,
             ImageFormat format,
             byte[] image,
@@ -36,6 +39,7 @@ final class PhotoJob implements Job {
             ManifestService manifest,
             Clock clock) {
         this.folder = folder;
+        this.channel = channel;
         this.fileName = fileName;
         this.format = format;
         this.image = image;
@@ -82,7 +86,7 @@ final class PhotoJob implements Job {
         photo.put("height", thumbnail.sourceHeight());
         photo.put("bytes", image.length);
         photo.put("added", clock.instant().toString());
-        manifest.addPhoto(folder, photo);
+        manifest.addPhoto(folder, photo, channel);
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("photo", photoFile);

@@ -2,6 +2,7 @@ package io.ssemux.server.demo;
 
 import io.ssemux.core.Names;
 import io.ssemux.core.SsemuxException;
+import io.ssemux.core.spi.Grants;
 import io.ssemux.netty.RouteHandler;
 import io.ssemux.netty.RouteRequest;
 import io.ssemux.netty.RouteResponse;
@@ -13,7 +14,10 @@ import java.util.Optional;
 
 /**
  * The demo's HTTP API: {@code POST /api/projects/{folder}/photos} takes one JPEG or PNG in the
- * {@code multipart/form-data} field {@code photo} and answers {@code 202} with the queued job.
+ * {@code multipart/form-data} field {@code photo} and answers {@code 202} with the queued job. The
+ * job's events and the manifest change go to the uploader's private channel,
+ * {@code user:<uploader>} (the user the server's authenticator names), which no other user reads:
+ * file and folder names stay with whoever uploaded them.
  * Bad input gets a 4xx JSON error in ssemux's shape ({@code {"status","error","message"}}), a full
  * job queue a 503 with {@code Retry-After}.
  *
@@ -62,6 +66,7 @@ final class PhotoRoutes implements RouteHandler {
                             request.method() + " " + Names.quote(path) + ": not allowed (expected: POST)")
                     .withHeader("Allow", "POST");
         }
+        String channel = privateChannel(request.user());
         ProjectFolder folder = folder(path.substring(PREFIX.length(), path.length() - SUFFIX.length()));
         String contentType = request.header("Content-Type");
         if (!MultipartForm.isFormData(contentType)) {
@@ -82,7 +87,9 @@ final class PhotoRoutes implements RouteHandler {
         }
         String fileName = displayName(photo.filename());
         String id = jobs.submit(
-                new PhotoJob(folder, fileName, format.get(), photo.content(), data, thumbnailer, manifest, clock));
+                channel,
+                new PhotoJob(
+                        folder, channel, fileName, format.get(), photo.content(), data, thumbnailer, manifest, clock));
         Map<String, Object> queued = new LinkedHashMap<>();
         queued.put("id", id);
         queued.put("task_type", PhotoJob.TASK_TYPE);
@@ -90,6 +97,17 @@ final class PhotoRoutes implements RouteHandler {
         queued.put("project_folder", folder.name());
         queued.put("file_name", fileName);
         return RouteResponse.json(202, DemoJson.write(queued));
+    }
+
+    /** {@code user:<user>}, where only {@code user} (and admins) can read what the demo says of their uploads. */
+    static String privateChannel(String user) {
+        String channel = Grants.PRIVATE_PREFIX + user;
+        if (!Names.isValid(channel)) {
+            throw SsemuxException.badRequest("user " + Names.quote(user)
+                    + ": has no private channel for the demo's events (expected: a user id of letters, digits and _.:-,"
+                    + " at most " + (Names.MAX_LENGTH - Grants.PRIVATE_PREFIX.length()) + " characters)");
+        }
+        return channel;
     }
 
     private static ProjectFolder folder(String name) {

@@ -14,11 +14,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A hub, the photo demo and a server on 127.0.0.1 and a free port, as the server's main wires them;
- * and an HTTP client that uploads multipart forms to it.
+ * A hub, the photo demo and a server on 127.0.0.1 and a free port, as the server's main wires them
+ * (the development authenticator: the user is the {@code X-User-Id} header); and an HTTP client
+ * that uploads multipart forms to it, as {@link #USER} unless told otherwise.
  */
 final class DemoServer implements AutoCloseable {
     static final String BOUNDARY = "----ssemuxTestBoundary7MA4YWxk";
+    static final String USER = "alice";
 
     final Hub hub;
     final PhotoDemo demo;
@@ -45,12 +47,17 @@ final class DemoServer implements AutoCloseable {
 
     /** Posts {@code parts} (see {@link #file}) as multipart/form-data to {@code path}. */
     HttpResponse<String> upload(String path, byte[]... parts) {
+        return uploadAs(USER, path, parts);
+    }
+
+    /** Like {@link #upload}, as {@code user}. */
+    HttpResponse<String> uploadAs(String user, String path, byte[]... parts) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (byte[] part : parts) {
             body.writeBytes(part);
         }
         body.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        return post(path, "multipart/form-data; boundary=" + BOUNDARY, body.toByteArray());
+        return post(user, path, "multipart/form-data; boundary=" + BOUNDARY, body.toByteArray());
     }
 
     /** One file part of a form. */
@@ -65,8 +72,13 @@ final class DemoServer implements AutoCloseable {
     }
 
     HttpResponse<String> post(String path, String contentType, byte[] body) {
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        return post(USER, path, contentType, body);
+    }
+
+    private HttpResponse<String> post(String user, String path, String contentType, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .header("X-User-Id", user)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
@@ -21,8 +22,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What a hub publishes, as one subscriber of every channel receives it: a sink parsed by ssemux's
- * own SSE parser, events queued until the test takes them.
+ * What a hub publishes, as one user subscribed to every channel they may read receives it (their
+ * private channel included, other users' not): a sink parsed by ssemux's own SSE parser, events
+ * queued until the test takes them.
  */
 final class HubEvents implements SseSink {
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -32,12 +34,26 @@ final class HubEvents implements SseSink {
 
     private HubEvents() {}
 
-    static HubEvents of(Hub hub) {
+    /** Every channel {@code user} may read: the public ones and {@code user:<user>}. */
+    static HubEvents of(Hub hub, String user) {
         HubEvents sink = new HubEvents();
         hub.connect(
-                new ConnectRequest(Principal.of("test", Grants.all()), List.of("all"), Format.PLAIN, null, "127.0.0.1"),
+                new ConnectRequest(
+                        Principal.of(user, Grants.all()),
+                        List.of("all", Grants.PRIVATE_PREFIX + user),
+                        Format.PLAIN,
+                        null,
+                        "127.0.0.1"),
                 sink);
         return sink;
+    }
+
+    /** The events received so far ({@code connected} skipped), without waiting. */
+    List<SseMessage> received() {
+        List<SseMessage> received = new ArrayList<>();
+        events.drainTo(received);
+        received.removeIf(message -> message.type().equals("connected"));
+        return received;
     }
 
     /** The next published event (the {@code connected} event is skipped). */

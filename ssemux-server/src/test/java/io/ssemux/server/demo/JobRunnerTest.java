@@ -14,8 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class JobRunnerTest {
+    private static final String CHANNEL = "user:alice";
     private final Hub hub = Hub.builder().build();
-    private final HubEvents events = HubEvents.of(hub);
+    private final HubEvents events = HubEvents.of(hub, "alice");
+    private final HubEvents others = HubEvents.of(hub, "bob");
     private final JobRunner runner = new JobRunner(hub, 1, 1, Duration.ZERO);
 
     @AfterEach
@@ -26,7 +28,7 @@ class JobRunnerTest {
 
     @Test
     void publishesStartedProgressAndCompletedOnTheJobsChannel() throws Exception {
-        String id = runner.submit(job((jobId, progress) -> {
+        String id = runner.submit(CHANNEL, job((jobId, progress) -> {
             progress.report(50, "halfway");
             return Map.of("answer", 42);
         }));
@@ -43,11 +45,12 @@ class JobRunnerTest {
         assertThat(completed.get("status").asText()).isEqualTo("completed");
         assertThat(completed.get("progress").asInt()).isEqualTo(100);
         assertThat(completed.get("answer").asInt()).isEqualTo(42);
+        assertThat(others.received()).as("another user hears nothing").isEmpty();
     }
 
     @Test
     void publishesJobFailedWithTheReasonOfAJobFailure() throws Exception {
-        String id = runner.submit(job((jobId, progress) -> {
+        String id = runner.submit(CHANNEL, job((jobId, progress) -> {
             throw new JobFailure("the photo is upside down");
         }));
 
@@ -61,7 +64,7 @@ class JobRunnerTest {
 
     @Test
     void keepsTheDetailsOfAnUnexpectedErrorOutOfTheEvent() throws Exception {
-        runner.submit(job((jobId, progress) -> {
+        runner.submit(CHANNEL, job((jobId, progress) -> {
             throw new IllegalStateException("/secret/path exploded");
         }));
 
@@ -74,15 +77,15 @@ class JobRunnerTest {
     void refusesAJobWith503AndRetryAfterWhenTheWorkerAndTheQueueAreFull() throws Exception {
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        runner.submit(job((jobId, progress) -> {
+        runner.submit(CHANNEL, job((jobId, progress) -> {
             running.countDown();
             release.await();
             return Map.of();
         }));
         running.await(10, TimeUnit.SECONDS);
-        runner.submit(job((jobId, progress) -> Map.of())); // waits in the queue
+        runner.submit(CHANNEL, job((jobId, progress) -> Map.of())); // waits in the queue
 
-        assertThatThrownBy(() -> runner.submit(job((jobId, progress) -> Map.of())))
+        assertThatThrownBy(() -> runner.submit(CHANNEL, job((jobId, progress) -> Map.of())))
                 .isInstanceOfSatisfying(SsemuxException.class, e -> {
                     assertThat(e.kind()).isEqualTo(SsemuxException.Kind.UNAVAILABLE);
                     assertThat(e.retryAfter()).isEqualTo(JobRunner.RETRY_AFTER);
@@ -97,8 +100,8 @@ class JobRunnerTest {
 
     @Test
     void givesEveryJobItsOwnId() {
-        assertThat(runner.submit(job((id, p) -> Map.of())))
-                .isNotEqualTo(runner.submit(job((id, p) -> Map.of())))
+        assertThat(runner.submit(CHANNEL, job((id, p) -> Map.of())))
+                .isNotEqualTo(runner.submit(CHANNEL, job((id, p) -> Map.of())))
                 .matches("[0-9a-f]{16}");
     }
 

@@ -33,7 +33,8 @@ class ManifestServiceTest {
     Path root;
 
     private final Hub hub = Hub.builder().build();
-    private final HubEvents events = HubEvents.of(hub);
+    private final HubEvents events = HubEvents.of(hub, "alice");
+    private final HubEvents others = HubEvents.of(hub, "bob");
 
     @AfterEach
     void close() {
@@ -41,12 +42,12 @@ class ManifestServiceTest {
     }
 
     @Test
-    void addsAPhotoToTheManifestAndPublishesManifestChanged() throws Exception {
+    void addsAPhotoToTheManifestAndPublishesManifestChangedOnTheGivenChannel() throws Exception {
         ManifestService manifest = new ManifestService(new DataDirectory(root), hub, Clock.fixed(NOW, ZoneOffset.UTC));
         ProjectFolder folder = new ProjectFolder("holiday");
 
-        String timestamp = manifest.addPhoto(folder, Map.of("id", "a1"));
-        manifest.addPhoto(folder, Map.of("id", "b2"));
+        String timestamp = manifest.addPhoto(folder, Map.of("id", "a1"), "user:alice");
+        manifest.addPhoto(folder, Map.of("id", "b2"), "user:alice");
 
         assertThat(timestamp).isEqualTo("2026-06-01T12:00:00Z");
         JsonNode onDisk = HubEvents.json(Files.readString(root.resolve("projects/holiday/manifest.json")));
@@ -58,6 +59,7 @@ class ManifestServiceTest {
                 .isEqualTo("{\"project_folder\":\"holiday\",\"timestamp\":\"2026-06-01T12:00:00Z\"}");
         assertThat(events.next("manifest_changed").get("project_folder").asText())
                 .isEqualTo("holiday");
+        assertThat(others.received()).as("another user hears nothing").isEmpty();
     }
 
     @Test
@@ -95,7 +97,7 @@ class ManifestServiceTest {
                 writes.add(threads.submit(() -> {
                     start.await();
                     for (int i = 0; i < photosEach; i++) {
-                        manifest.addPhoto(folder, Map.of("id", writer + "-" + i));
+                        manifest.addPhoto(folder, Map.of("id", writer + "-" + i), "user:alice");
                     }
                     return null;
                 }));

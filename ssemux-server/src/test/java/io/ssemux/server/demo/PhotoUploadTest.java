@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -33,12 +34,14 @@ class PhotoUploadTest {
     private Path dataDir;
     private DemoServer server;
     private HubEvents events;
+    private HubEvents others;
 
     @BeforeEach
     void start() throws IOException {
         dataDir = scratch.resolve("data");
         server = DemoServer.start(dataDir, MAX_PHOTO_BYTES);
-        events = HubEvents.of(server.hub);
+        events = HubEvents.of(server.hub, DemoServer.USER);
+        others = HubEvents.of(server.hub, "bob");
     }
 
     @AfterEach
@@ -47,7 +50,7 @@ class PhotoUploadTest {
     }
 
     @Test
-    void anUploadedPhotoIsThumbnailedStoredAndAnnouncedOnJobsAndPendingChanges() throws Exception {
+    void anUploadedPhotoIsThumbnailedStoredAndAnnouncedOnTheUploadersPrivateChannel() throws Exception {
         byte[] photo = Images.png(900, 600);
 
         HttpResponse<String> response = server.upload(
@@ -72,6 +75,7 @@ class PhotoUploadTest {
         assertThat(changed.get("project_folder").asText()).isEqualTo("holiday");
         assertThat(changed.get("timestamp").asText()).isNotBlank();
         JsonNode completed = events.next("job_completed");
+        assertThat(events.received()).isEmpty();
         assertThat(completed.get("photo").asText()).isEqualTo("photos/" + id + ".png");
         assertThat(completed.get("thumbnail").asText()).isEqualTo("thumbnails/" + id + ".png");
         assertThat(completed.get("width").asInt()).isEqualTo(900);
@@ -84,6 +88,43 @@ class PhotoUploadTest {
         assertThat(manifest.get("updated").asText())
                 .isEqualTo(changed.get("timestamp").asText());
         assertThat(manifest.get("photos").get(0).get("file_name").asText()).isEqualTo("beach.png");
+    }
+
+    @Test
+    void otherUsersHearNothingOfAnUpload() throws Exception {
+        HttpResponse<String> bobs = server.uploadAs(
+                "bob", "/api/projects/p1/photos", DemoServer.file("photo", "bobs.png", "image/png", Images.png(8, 8)));
+        server.upload("/api/projects/p1/photos", DemoServer.file("photo", "alices.png", "image/png", Images.png(8, 8)));
+
+        String bobsJob = HubEvents.json(bobs.body()).get("id").asText();
+        List<String> alicesEvents = untilCompleted(events);
+        List<String> bobsEvents = untilCompleted(others);
+
+        assertThat(alicesEvents).hasSize(7).allMatch(e -> e.contains("alices.png") || e.startsWith("manifest_changed"));
+        assertThat(bobsEvents).hasSize(7).allMatch(e -> e.contains("bobs.png") || e.startsWith("manifest_changed"));
+        assertThat(bobsEvents.get(0)).contains(bobsJob);
+        assertThat(events.received()).isEmpty();
+        assertThat(others.received()).isEmpty();
+    }
+
+    /** The events of {@code sink} up to its first {@code job_completed}, each as "type data". */
+    private static List<String> untilCompleted(HubEvents sink) throws InterruptedException {
+        List<String> received = new ArrayList<>();
+        while (received.isEmpty() || !received.get(received.size() - 1).startsWith("job_completed")) {
+            var message = sink.next();
+            received.add(message.type() + " " + message.data());
+        }
+        return received;
+    }
+
+    @Test
+    void aUserWhoseIdMakesNoChannelNameGets400() {
+        HttpResponse<String> response = server.uploadAs(
+                "alice@example.com",
+                "/api/projects/p1/photos",
+                DemoServer.file("photo", "a.png", "image/png", Images.png(4, 4)));
+
+        assertError(response, 400, "bad_request", "user 'alice@example.com': has no private channel");
     }
 
     @Test
@@ -279,9 +320,9 @@ class PhotoUploadTest {
                 return Map.of();
             }
         };
-        server.demo.jobs().submit(blocking); // the one worker
+        server.demo.jobs().submit("user:alice", blocking); // the one worker
         assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
-        server.demo.jobs().submit(blocking); // the one place in the queue
+        server.demo.jobs().submit("user:alice", blocking); // the one place in the queue
         try {
             HttpResponse<String> response = server.upload(
                     "/api/projects/p1/photos", DemoServer.file("photo", "a.png", "image/png", Images.png(4, 4)));
