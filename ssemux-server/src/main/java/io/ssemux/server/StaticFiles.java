@@ -1,5 +1,6 @@
 package io.ssemux.server;
 
+import io.ssemux.core.sse.JsonText;
 import io.ssemux.netty.RouteResponse;
 import io.ssemux.netty.SsemuxServer;
 import java.io.IOException;
@@ -9,7 +10,8 @@ import java.util.Map;
 
 /**
  * The files the server ships, read once from the class path: the browser client at
- * {@code /ssemux.js} and, with the demo, its page at {@code /}.
+ * {@code /ssemux.js} and, with the demo, its page at {@code /}. {@code GET} and {@code HEAD} only
+ * (the codec leaves the body out of a {@code HEAD} answer); any other method is 405.
  */
 final class StaticFiles {
     private static final Map<String, String> TYPES = Map.of(
@@ -35,8 +37,19 @@ final class StaticFiles {
         if (body != null) {
             String type = TYPES.get(resource.substring(resource.lastIndexOf('.') + 1));
             RouteResponse response = RouteResponse.of(200, type, body).withHeader("Cache-Control", "no-cache");
-            builder.route(path, request -> response);
+            builder.route(path, request -> switch (request.method()) {
+                case "GET", "HEAD" -> response;
+                default -> notAllowed(request.method() + " " + path);
+            });
         }
+    }
+
+    private static RouteResponse notAllowed(String what) {
+        return RouteResponse.json(
+                        405,
+                        "{\"status\":405,\"error\":\"method_not_allowed\",\"message\":"
+                                + JsonText.quote(what + ": not allowed (expected: GET or HEAD)") + "}")
+                .withHeader("Allow", "GET, HEAD");
     }
 
     private static byte[] read(String resource) {

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -112,13 +111,12 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
         }
         Endpoint endpoint = Endpoint.own(path);
         if (endpoint != null) {
-            HttpMethod allowed = endpoint.method();
-            if (!request.method().equals(allowed)) {
+            if (!endpoint.allows(request.method())) {
                 FullHttpResponse response = Responses.error(
                         HttpResponseStatus.METHOD_NOT_ALLOWED,
                         "method_not_allowed",
-                        request.method() + " " + path + ": not allowed (expected: " + allowed + ")");
-                response.headers().set(HttpHeaderNames.ALLOW, allowed.name());
+                        request.method() + " " + path + ": not allowed (expected: " + endpoint.allowed() + ")");
+                response.headers().set(HttpHeaderNames.ALLOW, endpoint.allowed());
                 respond(ctx, response);
                 return null;
             }
