@@ -25,7 +25,12 @@ before(async () => {
   secret = randomBytes(32).toString('hex'); // text: the server reads the file as UTF-8
   const secretFile = join(scratch, 'jwt-secret');
   await writeFile(secretFile, secret, { mode: 0o600 });
-  java = await startJavaServer([`--jwt-secret-file=${secretFile}`, `--token-refresh-lead-seconds=${LEAD_SECONDS}`]);
+  // No clock skew: a stream then ends exactly at its token's exp, which these 5-second tokens rely on.
+  java = await startJavaServer([
+    `--jwt-secret-file=${secretFile}`,
+    `--token-refresh-lead-seconds=${LEAD_SECONDS}`,
+    '--jwt-clock-skew-seconds=0',
+  ]);
   web = await startStaticServer(java.url);
   browser = await launchBrowser();
 });

@@ -241,6 +241,13 @@ public final class Main implements Callable<Integer> {
     String jwtCookie;
 
     @Option(
+            names = "--jwt-clock-skew-seconds",
+            defaultValue = "${env:SSEMUX_JWT_CLOCK_SKEW_SECONDS:-30}",
+            description =
+                    "Tolerance on exp and nbf for clocks that disagree (0 to 300); a stream lasts until exp plus this. Env SSEMUX_JWT_CLOCK_SKEW_SECONDS.")
+    long jwtClockSkewSeconds;
+
+    @Option(
             names = "--api-key-file",
             defaultValue = "${env:SSEMUX_API_KEY_FILE}",
             description =
@@ -293,7 +300,15 @@ public final class Main implements Callable<Integer> {
         SsemuxServer.Builder builder;
         Hub hub;
         SecuritySettings security = new SecuritySettings(
-                jwtSecretFile, jwtPublicKey, jwksUrl, jwksFile, jwtIssuer, jwtAudience, jwtCookie, apiKeyFile);
+                jwtSecretFile,
+                jwtPublicKey,
+                jwksUrl,
+                jwksFile,
+                jwtIssuer,
+                jwtAudience,
+                jwtCookie,
+                Duration.ofSeconds(jwtClockSkewSeconds),
+                apiKeyFile);
         try {
             Authenticator authenticator = security.authenticator();
             if (authenticator.trustsAnyone() && !insecureTrustAnyoneOnNetwork && !isLoopback(host)) {

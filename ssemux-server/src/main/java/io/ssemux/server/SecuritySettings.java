@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -21,6 +22,7 @@ import java.util.Arrays;
  * @param jwtIssuer      the required {@code iss}, or null
  * @param jwtAudience    a required {@code aud}, or null
  * @param jwtCookie      a cookie that may carry the token, or null
+ * @param jwtClockSkew   the tolerance on {@code exp} and {@code nbf}
  * @param apiKeyFile     a file of API keys for publishers, or null
  */
 record SecuritySettings(
@@ -31,6 +33,7 @@ record SecuritySettings(
         String jwtIssuer,
         String jwtAudience,
         String jwtCookie,
+        Duration jwtClockSkew,
         Path apiKeyFile) {
 
     /** Whether any flag asks for real authentication. */
@@ -104,7 +107,7 @@ record SecuritySettings(
             if (jwtCookie != null) {
                 jwt.cookie(jwtCookie);
             }
-            return jwt.build();
+            return jwt.clockSkew(jwtClockSkew).build();
         } catch (IllegalStateException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
