@@ -59,6 +59,7 @@ public final class SsemuxServer implements AutoCloseable {
     private final boolean trustsAnyone;
     private final boolean trustAnyoneOnNetwork;
     private final int outboundLimitBytes;
+    private final int maxSockets;
     private final String host;
     private final int port;
     private final int ioThreads;
@@ -70,6 +71,8 @@ public final class SsemuxServer implements AutoCloseable {
     private Channel serverChannel;
 
     private SsemuxServer(Builder builder) {
+        HttpLimits limits = builder.limits();
+        this.maxSockets = limits.maxSockets();
         this.initializer = new ServerInitializer(
                 builder.hub,
                 builder.authenticator,
@@ -78,7 +81,7 @@ public final class SsemuxServer implements AutoCloseable {
                 builder.maxBodyBytes,
                 cors(builder.allowedOrigins),
                 builder.tls,
-                builder.limits(),
+                limits,
                 builder.authenticator.trustsAnyone() && !builder.trustAnyoneOnNetwork,
                 builder.flushWindow,
                 channels);
@@ -167,6 +170,11 @@ public final class SsemuxServer implements AutoCloseable {
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    /** Open sockets of every kind the server admits at once ({@link Builder#maxSockets}). */
+    public int maxSockets() {
+        return maxSockets;
     }
 
     /** The bound address (with the real port when 0 was asked for). */

@@ -375,6 +375,7 @@ public final class Main implements Callable<Integer> {
         SsemuxServer server;
         try {
             server = builder.build().start();
+            warnIfMemoryDoesNotFit(server);
         } catch (RuntimeException e) {
             closeDemo(photoDemo);
             hub.close();
@@ -406,6 +407,22 @@ public final class Main implements Callable<Integer> {
                         "ssemux-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private void warnIfMemoryDoesNotFit(SsemuxServer server) {
+        MemoryBudget budget =
+                MemoryBudget.of(historyMaxBytes, maxConnections, outboundLimitBytes, server.maxSockets(), maxBodyBytes);
+        long jvm = MemoryBudget.jvmBytes();
+        if (budget.total() > jvm) {
+            log.warn(
+                    "the limits allow up to {} in the worst case, more than the JVM's {} MiB of heap and direct "
+                            + "memory: lower --max-connections or --outbound-limit-bytes, or give the JVM more (-Xmx, "
+                            + "-XX:MaxDirectMemorySize); see docs/OPERATIONS.md",
+                    budget.describe(),
+                    jvm >> 20);
+        } else {
+            log.info("worst case under these limits: {}, within the JVM's {} MiB", budget.describe(), jvm >> 20);
+        }
     }
 
     private static boolean isLoopback(String host) {
