@@ -14,8 +14,9 @@ import java.util.Map;
  *
  * <p>The reader is a strict recursive-descent reader of RFC 8259, at most {@value #MAX_DEPTH} levels
  * deep, that returns a {@code Map<String, Object>} (insertion-ordered), {@code List<Object>},
- * {@code String}, {@code BigDecimal}, {@code Boolean} or {@code null}. {@link #quote} is the one
- * JSON string writer of the Java code base.
+ * {@code String}, {@code BigDecimal}, {@code Boolean} or {@code null}. The values that
+ * {@link #rawMembers} cuts out are only checked, never built: any depth and any number the server
+ * accepts from a publisher pass. {@link #quote} is the one JSON string writer of the Java code base.
  */
 public final class JsonText {
     private static final int MAX_DEPTH = 64;
@@ -84,7 +85,8 @@ public final class JsonText {
     /**
      * The members of the JSON object {@code text}, each as the exact text of its value (a string
      * member keeps its quotes): how the data of an envelope is taken without being re-printed.
-     * The whole text is checked to be well-formed.
+     * The whole text is checked to be well-formed; the values are not read, so they may be nested
+     * at any depth and hold numbers of any size, as a publisher's data may.
      *
      * @throws IllegalArgumentException if {@code text} is not a JSON object
      */
@@ -108,7 +110,7 @@ public final class JsonText {
                 json.expect(':');
                 json.skipWhitespace();
                 int start = json.pos;
-                json.value(1);
+                json.skipValue();
                 members.put(name, text.substring(start, json.pos));
                 json.skipWhitespace();
             } while (json.consume(','));
@@ -181,6 +183,71 @@ public final class JsonText {
                 throw error("unexpected character '" + c + "'");
             }
         };
+    }
+
+    /**
+     * Checks the value here and moves past it, building nothing: iterative, so the depth is bounded
+     * by the text alone, and numbers are not converted.
+     */
+    private void skipValue() {
+        StringBuilder open = new StringBuilder(); // the containers not yet closed, '{' or '[', innermost last
+        while (true) {
+            skipWhitespace();
+            if (pos == text.length()) {
+                throw error("a value expected");
+            }
+            char c = text.charAt(pos);
+            if (c == '{' || c == '[') {
+                pos++;
+                skipWhitespace();
+                if (!consume(c == '{' ? '}' : ']')) {
+                    open.append(c);
+                    if (c == '{') {
+                        memberName();
+                    }
+                    continue;
+                }
+            } else if (c == '"') {
+                string();
+            } else if (c == 't') {
+                literal("true", true);
+            } else if (c == 'f') {
+                literal("false", false);
+            } else if (c == 'n') {
+                literal("null", null);
+            } else if (c == '-' || (c >= '0' && c <= '9')) {
+                numberText();
+            } else {
+                throw error("unexpected character '" + c + "'");
+            }
+            // A value is complete: it is followed by the next member or element, or closes its container.
+            while (true) {
+                if (open.length() == 0) {
+                    return;
+                }
+                char container = open.charAt(open.length() - 1);
+                skipWhitespace();
+                if (consume(',')) {
+                    if (container == '{') {
+                        memberName();
+                    }
+                    break;
+                }
+                expect(container == '{' ? '}' : ']');
+                open.setLength(open.length() - 1);
+            }
+        }
+    }
+
+    /** A member's name and its colon. */
+    private void memberName() {
+        skipWhitespace();
+        if (pos == text.length() || text.charAt(pos) != '"') {
+            throw error("a member name expected");
+        }
+        string();
+        skipWhitespace();
+        expect(':');
     }
 
     private Map<String, Object> object(int depth) {
@@ -269,6 +336,11 @@ public final class JsonText {
     }
 
     private BigDecimal number() {
+        return new BigDecimal(numberText());
+    }
+
+    /** The text of the number here, checked against the grammar and not converted. */
+    private String numberText() {
         int start = pos;
         consume('-');
         if (consume('0')) {
@@ -287,7 +359,7 @@ public final class JsonText {
                 throw error("a digit expected in the exponent");
             }
         }
-        return new BigDecimal(text.substring(start, pos));
+        return text.substring(start, pos);
     }
 
     private boolean digits() {

@@ -25,7 +25,8 @@ class ControlEventsTest {
                 "12.5",
                 "{\"channel\":\"other\",\"data\":{}}",
                 "{\"nested\":{\"data\":\"}\\\"\"}}",
-                "{\n  \"pretty\": true\n}"
+                "{\n  \"pretty\": true\n}",
+                "1e99999999999"
             })
     void givesBackThePublishersDataExactlyAsTheServerWrapsIt(String data) {
         // The server's own encoder, and the project's parser, as on the wire.
@@ -57,6 +58,15 @@ class ControlEventsTest {
             })
     void isNullForAnythingElse(String text) {
         assertThat(ControlEvents.Envelope.parse(text)).isNull();
+    }
+
+    @Test
+    void readsAnEnvelopeWhoseDataIsNestedAsDeepAsAPublisherMay() {
+        // The server takes data as deep as Jackson reads it (1,000 levels); a client must not drop it.
+        String data = "[".repeat(999) + "]".repeat(999);
+
+        assertThat(ControlEvents.Envelope.parse(new ControlEvents.Envelope("jobs", "t", data).toJson()))
+                .isEqualTo(new ControlEvents.Envelope("jobs", "t", data));
     }
 
     @Test

@@ -116,6 +116,33 @@ class JsonTextTest {
                 .containsExactly(entry("a", "1.10"), entry("b", "\"x\\u0041\""), entry("c", "{\"n\": [1E2]}"));
     }
 
+    @Test
+    void rawMembersKeepValuesOfAnyDepthAndAnyNumberAPublisherMaySend() {
+        String deep = "[".repeat(1_000) + "{\"a\":[1,{}]}" + "]".repeat(1_000);
+        String huge = "1e99999999999";
+
+        assertThat(JsonText.rawMembers("{\"deep\":" + deep + ",\"huge\":" + huge + "}"))
+                .containsExactly(entry("deep", deep), entry("huge", huge));
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{\"a\":[1,]}",
+                "{\"a\":[[1]}",
+                "{\"a\":{\"b\"}}",
+                "{\"a\":{\"b\":1,}}",
+                "{\"a\":[}",
+                "{\"a\":{1:2}}",
+                "{\"a\":[01]}",
+                "{\"a\":[tru]}"
+            })
+    void rawMembersCheckTheValuesTheyDoNotRead(String text) {
+        assertThatThrownBy(() -> JsonText.rawMembers(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("malformed JSON at ");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"[1]", "{\"a\":}", "{\"a\":1", "{\"a\":1} x", "", "1"})
     void rawMembersRejectWhatIsNotOneObject(String text) {
