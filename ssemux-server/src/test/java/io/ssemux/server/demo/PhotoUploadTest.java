@@ -242,7 +242,7 @@ class PhotoUploadTest {
                 "multipart/form-data; boundary=" + DemoServer.BOUNDARY,
                 "--nope\r\n".getBytes(StandardCharsets.US_ASCII));
 
-        assertError(response, 400, "bad_request", "multipart body: no boundary");
+        assertError(response, 400, "bad_request", "multipart body: no part");
     }
 
     @ParameterizedTest
