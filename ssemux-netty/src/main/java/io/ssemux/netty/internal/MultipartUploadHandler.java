@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -17,8 +18,10 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.multipart.FileUpload;
 import io.netty.handler.codec.http.multipart.HttpPostMultipartRequestDecoder;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 import io.netty.util.ReferenceCountUtil;
+import io.ssemux.core.Names;
 import io.ssemux.core.SsemuxException;
 import io.ssemux.core.spi.Authenticator;
 import io.ssemux.netty.RouteResponse;
@@ -167,6 +170,10 @@ final class MultipartUploadHandler extends ChannelInboundHandlerAdapter {
         }
         route = upload;
         try {
+            if (!HttpPostRequestDecoder.isMultipart(request)) {
+                throw new IllegalArgumentException("Content-Type "
+                        + Names.quote(request.headers().get(HttpHeaderNames.CONTENT_TYPE)) + ": no boundary");
+            }
             decoder = new HttpPostMultipartRequestDecoder(
                     upload.files().newFactory(routes.maxBodyBytes(head.path())),
                     request,
@@ -174,7 +181,7 @@ final class MultipartUploadHandler extends ChannelInboundHandlerAdapter {
                     MAX_PARTS,
                     MAX_BUFFERED_BYTES);
             decoder.setDiscardThreshold(MAX_BUFFERED_BYTES); // else the decoder keeps 10 MB of read bytes
-        } catch (DecoderException e) {
+        } catch (RuntimeException e) { // what the decoder makes of a Content-Type it cannot use (an empty boundary)
             endUpload();
             refuse(request, badForm(e));
             return;
@@ -202,10 +209,11 @@ final class MultipartUploadHandler extends ChannelInboundHandlerAdapter {
         }
         try {
             decoder.offer(content);
-        } catch (DecoderException e) {
+        } catch (RuntimeException e) {
+            FullHttpResponse refusal = e instanceof DecoderException bad ? badForm(bad) : failure(e);
             abort();
             state = State.DROPPING; // the connection closes after the answer
-            EndpointHandler.respond(ctx, badForm(e));
+            EndpointHandler.respond(ctx, refusal);
             return;
         }
         if (content instanceof LastHttpContent) {
@@ -333,7 +341,7 @@ final class MultipartUploadHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static FullHttpResponse badForm(DecoderException e) {
+    private static FullHttpResponse badForm(RuntimeException e) {
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return Responses.error(SsemuxException.badRequest("multipart body: " + reason
                 + " (expected: multipart/form-data with a boundary, at most " + MAX_PARTS + " parts)"));
