@@ -20,6 +20,7 @@ import io.ssemux.core.Names;
 import io.ssemux.core.spi.Authenticator;
 import io.ssemux.netty.internal.HttpLimits;
 import io.ssemux.netty.internal.ServerInitializer;
+import io.ssemux.netty.internal.UploadFiles;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -78,6 +79,8 @@ public final class SsemuxServer implements AutoCloseable {
                 builder.authenticator,
                 builder.routes,
                 builder.routeLimits,
+                builder.uploads,
+                new UploadFiles(null),
                 builder.maxBodyBytes,
                 cors(builder.allowedOrigins),
                 builder.tls,
@@ -195,6 +198,7 @@ public final class SsemuxServer implements AutoCloseable {
         serverChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         shutdownGroups();
+        initializer.close();
         serverChannel = null;
     }
 
@@ -228,6 +232,7 @@ public final class SsemuxServer implements AutoCloseable {
         private final Map<String, RouteHandler> routes = new LinkedHashMap<>();
         private final List<String> allowedOrigins = new ArrayList<>();
         private final Map<String, Integer> routeLimits = new LinkedHashMap<>();
+        private final Map<String, Map.Entry<UploadHandler, Integer>> uploads = new LinkedHashMap<>();
 
         private Builder(Hub hub) {
             this.hub = Objects.requireNonNull(hub, "hub");
@@ -312,12 +317,10 @@ public final class SsemuxServer implements AutoCloseable {
          * bodies have the server's limit ({@link #maxBodyBytes}).
          */
         public Builder route(String path, RouteHandler handler) {
-            Objects.requireNonNull(path, "path");
-            if (!path.startsWith("/")) {
-                throw new IllegalArgumentException("path: '" + path + "' (expected: starting with /)");
-            }
+            checkRoutePath(path);
             routes.put(path, Objects.requireNonNull(handler, "handler"));
             routeLimits.remove(path);
+            uploads.remove(path);
             return this;
         }
 
@@ -332,6 +335,31 @@ public final class SsemuxServer implements AutoCloseable {
                 throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: > 0)");
             }
             route(path, handler);
+            routeLimits.put(path, maxBodyBytes);
+            return this;
+        }
+
+        /**
+         * Serves an application endpoint that takes {@code multipart/form-data} uploads of up to
+         * {@code maxBodyBytes}, streamed: {@code path} as for {@link #route(String, RouteHandler)}.
+         * Its {@link UploadHandler} judges each request's head before the body is read; an accepted
+         * body's files go to temporary files as they arrive (those past 16 KiB; the server deletes
+         * them when the upload ends, and their directory when it closes), and the handler gets the
+         * form once the body has ended. Past {@code maxInFlight} uploads at once on this route, a
+         * new one gets 503 with {@code Retry-After} before its body is read. The body limit is
+         * enforced while reading, as for any route.
+         */
+        public Builder upload(String path, UploadHandler handler, int maxBodyBytes, int maxInFlight) {
+            checkRoutePath(path);
+            Objects.requireNonNull(handler, "handler");
+            if (maxBodyBytes < 1) {
+                throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: > 0)");
+            }
+            if (maxInFlight < 1) {
+                throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: > 0)");
+            }
+            routes.remove(path);
+            uploads.put(path, Map.entry(handler, maxInFlight));
             routeLimits.put(path, maxBodyBytes);
             return this;
         }
@@ -429,6 +457,13 @@ public final class SsemuxServer implements AutoCloseable {
             }
             this.maxTokenBytes = n;
             return this;
+        }
+
+        private static void checkRoutePath(String path) {
+            Objects.requireNonNull(path, "path");
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("path: '" + path + "' (expected: starting with /)");
+            }
         }
 
         private static void checkTimeout(Duration timeout, String name) {

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -72,43 +73,13 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
 
     /** The request tagged with its endpoint, or {@code null} once it has been answered here. */
     private NettyRequest route(ChannelHandlerContext ctx, FullHttpRequest request) {
-        if (!request.decoderResult().isSuccess()) {
-            respond(ctx, malformed(request.decoderResult().cause()));
-            return null;
-        }
-        if (loopbackHostsOnly && !isLoopbackHost(request.headers().get(HttpHeaderNames.HOST))) {
-            respond(
-                    ctx,
-                    Responses.error(SsemuxException.forbidden(
-                            "Host " + Names.quote(request.headers().get(HttpHeaderNames.HOST))
-                                    + ": not this machine (expected: localhost, 127.0.0.1 or [::1] while the server trusts anyone;"
-                                    + " configure an authenticator to serve other names)")));
-            return null;
-        }
         QueryStringDecoder query = new QueryStringDecoder(request.uri());
-        String path;
-        try {
-            path = query.path();
-        } catch (IllegalArgumentException e) {
-            respond(
-                    ctx,
-                    Responses.error(
-                            HttpResponseStatus.BAD_REQUEST,
-                            "bad_request",
-                            "path: malformed percent-encoding (expected: %XX with two hex digits)"));
+        FullHttpResponse refusal = refusal(request, query);
+        if (refusal != null) {
+            respond(ctx, refusal);
             return null;
         }
-        try {
-            query.parameters(); // decoded now, so that no handler meets a malformed query later
-        } catch (IllegalArgumentException e) {
-            respond(
-                    ctx,
-                    Responses.error(
-                            HttpResponseStatus.BAD_REQUEST,
-                            "bad_request",
-                            "query: malformed percent-encoding (expected: %XX with two hex digits)"));
-            return null;
-        }
+        String path = query.path();
         Endpoint endpoint = Endpoint.own(path);
         if (endpoint != null) {
             if (!endpoint.allows(request.method())) {
@@ -128,6 +99,41 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
             return null;
         }
         return new NettyRequest(ctx, request, query, authenticator, Endpoint.APPLICATION, route);
+    }
+
+    /**
+     * The answer that refuses a request from its head alone, or {@code null} when the head is
+     * sound: 400 (or 414, 431) for what the codec refused or a malformed percent-encoding, 403 for
+     * a foreign {@code Host} while the server trusts anyone. Upload routes use it before their body
+     * is read. Decodes the path and the query, so that no handler meets a malformed one later.
+     */
+    FullHttpResponse refusal(HttpRequest request, QueryStringDecoder query) {
+        if (!request.decoderResult().isSuccess()) {
+            return malformed(request.decoderResult().cause());
+        }
+        if (loopbackHostsOnly && !isLoopbackHost(request.headers().get(HttpHeaderNames.HOST))) {
+            return Responses.error(SsemuxException.forbidden("Host "
+                    + Names.quote(request.headers().get(HttpHeaderNames.HOST))
+                    + ": not this machine (expected: localhost, 127.0.0.1 or [::1] while the server trusts anyone;"
+                    + " configure an authenticator to serve other names)"));
+        }
+        try {
+            query.path();
+        } catch (IllegalArgumentException e) {
+            return Responses.error(
+                    HttpResponseStatus.BAD_REQUEST,
+                    "bad_request",
+                    "path: malformed percent-encoding (expected: %XX with two hex digits)");
+        }
+        try {
+            query.parameters();
+        } catch (IllegalArgumentException e) {
+            return Responses.error(
+                    HttpResponseStatus.BAD_REQUEST,
+                    "bad_request",
+                    "query: malformed percent-encoding (expected: %XX with two hex digits)");
+        }
+        return null;
     }
 
     /** {@code localhost}, {@code 127.0.0.1} or {@code [::1]}, with or without a port. */

@@ -16,8 +16,19 @@ final class Routes {
     static final String TOKEN = "/api/sse/token";
     static final String HEALTH = "/healthz";
 
-    /** An application endpoint and the largest body it accepts. */
-    record Route(RouteHandler handler, int maxBodyBytes) {}
+    /**
+     * An application endpoint and the largest body it accepts: a plain route, whose body is read
+     * whole, or an upload route, whose body streams to disk.
+     *
+     * @param handler the plain route's handler, or {@code null} for an upload route
+     * @param upload  the upload route, or {@code null} for a plain route
+     */
+    record Route(RouteHandler handler, UploadRoute upload, int maxBodyBytes) {
+        /** A plain route. */
+        Route(RouteHandler handler, int maxBodyBytes) {
+            this(handler, null, maxBodyBytes);
+        }
+    }
 
     private final Map<String, Route> routes;
     private final int serverMaxBodyBytes;
@@ -57,11 +68,16 @@ final class Routes {
         return route == null ? serverMaxBodyBytes : route.maxBodyBytes();
     }
 
-    /** The largest body any request may have: what the aggregator must be able to hold. */
+    /**
+     * The largest body the aggregator may have to hold: that of any plain route or of ssemux's own
+     * endpoints. Upload routes stream their bodies past it.
+     */
     int largestMaxBodyBytes() {
         int largest = serverMaxBodyBytes;
         for (Route route : routes.values()) {
-            largest = Math.max(largest, route.maxBodyBytes());
+            if (route.upload() == null) {
+                largest = Math.max(largest, route.maxBodyBytes());
+            }
         }
         return largest;
     }

@@ -15,6 +15,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.ssemux.core.Hub;
 import io.ssemux.core.spi.Authenticator;
 import io.ssemux.netty.RouteHandler;
+import io.ssemux.netty.UploadHandler;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,6 +31,7 @@ import java.util.Objects;
  * p.addLast(new HttpServerKeepAliveHandler());
  * p.addLast(new CorsHandler(cors));                  // only when other origins are allowed
  * p.addLast(new BodyLimit(routes));                  // a JSON 413 for a body over its route's limit
+ * p.addLast(new MultipartUploadHandler(...));        // only with upload routes: their bodies stream to disk
  * p.addLast(new HttpObjectAggregator(routes.largestMaxBodyBytes()));
  * p.addLast(router);                                 // RequestRouter: 400, 404, 405; tags the rest
  * p.addLast(streamUpgrade);                          // StreamUpgradeHandler: GET /api/sse/stream
@@ -39,7 +41,8 @@ import java.util.Objects;
  *
  * Every one of them but TLS is for HTTP only: once a stream opens, {@link #switchToStream} removes
  * them and the pipeline holds the stream's {@link SseStreamHandler} alone (behind TLS, if any). The last four are stateless
- * and shared by every connection; the others are made per connection.
+ * and shared by every connection; the others are made per connection. {@link #close} deletes the
+ * upload routes' temporary directory.
  *
  * <p>Not API: public only for {@code SsemuxServer}. Thread-safe.
  */
@@ -54,10 +57,15 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     private final StreamUpgradeHandler streamUpgrade;
     private final JsonApiHandler api;
     private final ApplicationRouteHandler applicationRoutes;
+    private final Authenticator authenticator;
+    private final UploadFiles uploadFiles;
+    private final boolean hasUploads;
 
     /**
      * @param routes        the application's routes by path ({@code /exact} or {@code /prefix/*})
      * @param routeLimits   the body limit of each route that has one of its own
+     * @param uploads       the application's upload routes by path, and how many uploads each may have in flight
+     * @param uploadFiles   where upload routes' files stream
      * @param maxBodyBytes  the body limit of every other request
      * @param cors          Netty's CORS settings, or {@code null} when no other origin is allowed
      * @param tls           the TLS settings, or {@code null} for plain HTTP
@@ -72,6 +80,8 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
             Authenticator authenticator,
             Map<String, RouteHandler> routes,
             Map<String, Integer> routeLimits,
+            Map<String, Map.Entry<UploadHandler, Integer>> uploads,
+            UploadFiles uploadFiles,
             int maxBodyBytes,
             CorsConfig cors,
             SslContext tls,
@@ -83,6 +93,15 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         Map<String, Routes.Route> byPath = new LinkedHashMap<>();
         routes.forEach((path, handler) ->
                 byPath.put(path, new Routes.Route(handler, routeLimits.getOrDefault(path, maxBodyBytes))));
+        uploads.forEach((path, upload) -> byPath.put(
+                path,
+                new Routes.Route(
+                        null,
+                        new UploadRoute(upload.getKey(), upload.getValue(), uploadFiles),
+                        routeLimits.getOrDefault(path, maxBodyBytes))));
+        this.uploadFiles = Objects.requireNonNull(uploadFiles, "uploadFiles");
+        this.hasUploads = !uploads.isEmpty();
+        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.routes = new Routes(byPath, maxBodyBytes);
         this.cors = cors;
         this.tls = tls;
@@ -116,12 +135,20 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
             p.addLast(new CorsHandler(cors));
         }
         p.addLast(new BodyLimit(routes));
+        if (hasUploads) {
+            p.addLast(new MultipartUploadHandler(routes, router, authenticator));
+        }
         // Never oversized: the body limit refuses first, with the route's own limit.
         p.addLast(new HttpObjectAggregator(routes.largestMaxBodyBytes()));
         p.addLast(router);
         p.addLast(streamUpgrade);
         p.addLast(api);
         p.addLast(applicationRoutes);
+    }
+
+    /** Deletes the upload routes' temporary files, once the connections are closed. Idempotent. */
+    public void close() {
+        uploadFiles.close();
     }
 
     /**

@@ -26,6 +26,8 @@ class StreamUpgradeHandlerTest {
             Authenticator.development(),
             Map.of(),
             Map.of(),
+            Map.of(),
+            new UploadFiles(null),
             1024,
             null,
             null,

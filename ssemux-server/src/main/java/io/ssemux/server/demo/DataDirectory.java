@@ -4,22 +4,45 @@ import io.ssemux.core.Names;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Where the demo keeps its files: {@code <root>/projects/<folder>/…}. Every path it hands out or
- * writes is checked to lie inside the root, and every write is atomic. Any thread.
+ * Where the demo keeps its files: {@code <root>/projects/<folder>/…}, and uploads waiting for their
+ * job in {@code <root>/incoming}. Every path it hands out or writes is checked to lie inside the
+ * root, and every write is atomic. Any thread.
  */
 final class DataDirectory {
     private final Path root;
     private final Path projects;
+    private final Path incoming;
 
     DataDirectory(Path root) {
         this.root = root.toAbsolutePath().normalize();
         this.projects = this.root.resolve("projects");
+        this.incoming = this.root.resolve("incoming");
+    }
+
+    /**
+     * Makes the directories, and deletes the uploads a previous run left waiting (their jobs are
+     * gone with it).
+     */
+    void open() throws IOException {
+        Files.createDirectories(projects);
+        Files.createDirectories(incoming);
+        try (DirectoryStream<Path> left = Files.newDirectoryStream(incoming)) {
+            for (Path file : left) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /** A new empty file for an upload waiting for its job, which then owns it. */
+    Path newIncomingFile() throws IOException {
+        return Files.createTempFile(incoming, "upload-", ".part");
     }
 
     Path root() {

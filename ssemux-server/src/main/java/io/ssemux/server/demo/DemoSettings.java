@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param workers       jobs that run at once
  * @param queueCapacity jobs that may wait; one more gets 503
  * @param stepPause     how long a job waits after each progress step, so a person can watch it
+ * @param maxUploads    uploads whose bodies may be arriving at once; one more gets 503 before its body is read
  */
-public record DemoSettings(Path dataDir, int maxPhotoBytes, int workers, int queueCapacity, Duration stepPause) {
+public record DemoSettings(
+        Path dataDir, int maxPhotoBytes, int workers, int queueCapacity, Duration stepPause, int maxUploads) {
     public DemoSettings {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(stepPause, "stepPause");
@@ -29,10 +31,13 @@ public record DemoSettings(Path dataDir, int maxPhotoBytes, int workers, int que
         if (stepPause.isNegative()) {
             throw new IllegalArgumentException("stepPause: " + stepPause + " (expected: >= 0)");
         }
+        if (maxUploads < 1) {
+            throw new IllegalArgumentException("maxUploads: " + maxUploads + " (expected: > 0)");
+        }
     }
 
-    /** 10 MiB photos, 2 workers, 16 waiting jobs, 300 ms per step. */
+    /** 10 MiB photos, 2 workers, 16 waiting jobs, 300 ms per step, 4 uploads at once. */
     public static DemoSettings defaults(Path dataDir) {
-        return new DemoSettings(dataDir, 10 * 1024 * 1024, 2, 16, Duration.ofMillis(300));
+        return new DemoSettings(dataDir, 10 * 1024 * 1024, 2, 16, Duration.ofMillis(300), 4);
     }
 }

@@ -1,5 +1,9 @@
 package io.ssemux.server.demo;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -21,6 +25,13 @@ enum ImageFormat {
     /** The file name extension the demo stores it under. */
     String extension() {
         return extension;
+    }
+
+    /** The format whose signature the file starts with. */
+    static Optional<ImageFormat> sniff(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return sniff(in.readNBytes(8));
+        }
     }
 
     /** The format whose signature {@code content} starts with. */

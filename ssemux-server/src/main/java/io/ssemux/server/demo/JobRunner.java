@@ -31,6 +31,7 @@ final class JobRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
     private final Hub hub;
+    private final int workers;
     private final Duration stepPause;
     private final ThreadPoolExecutor pool;
 
@@ -45,6 +46,7 @@ final class JobRunner implements AutoCloseable {
             throw new IllegalArgumentException("stepPause: " + stepPause + " (expected: >= 0)");
         }
         this.hub = hub;
+        this.workers = workers;
         this.stepPause = stepPause;
         AtomicInteger threads = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(
@@ -71,6 +73,15 @@ final class JobRunner implements AutoCloseable {
                     "jobs: the queue is full (expected: a free place; try again shortly)", RETRY_AFTER);
         }
         return id;
+    }
+
+    /**
+     * Whether a job submitted now would be refused: every worker busy and the queue full, or the
+     * runner closed. A hint, for refusing an upload before its body is read; {@link #submit} decides.
+     */
+    boolean isFull() {
+        return pool.isShutdown()
+                || (pool.getActiveCount() >= workers && pool.getQueue().remainingCapacity() == 0);
     }
 
     private void run(String channel, String id, Job job) {

@@ -3,9 +3,12 @@ package io.ssemux.server.demo;
 import io.ssemux.core.Hub;
 import io.ssemux.netty.SsemuxServer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The photo-jobs demo, the situation ssemux was made for: an upload to
@@ -31,6 +34,7 @@ public final class PhotoDemo implements AutoCloseable {
 
     private final DemoSettings settings;
     private final JobRunner jobs;
+    private final ExecutorService intake;
     private final PhotoRoutes routes;
     private final Path dataDir;
 
@@ -39,11 +43,18 @@ public final class PhotoDemo implements AutoCloseable {
         this.dataDir = data.root();
         Clock clock = Clock.systemUTC();
         this.jobs = new JobRunner(hub, settings.workers(), settings.queueCapacity(), settings.stepPause());
+        AtomicInteger threads = new AtomicInteger();
+        this.intake = Executors.newFixedThreadPool(2, task -> {
+            Thread thread = new Thread(task, "demo-intake-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
         this.routes = new PhotoRoutes(
                 data,
                 new Thumbnailer(THUMBNAIL_BOX, MAX_PIXELS),
                 new ManifestService(data, hub, clock),
                 jobs,
+                intake,
                 settings.maxPhotoBytes(),
                 clock);
     }
@@ -55,14 +66,20 @@ public final class PhotoDemo implements AutoCloseable {
      */
     public static PhotoDemo start(Hub hub, DemoSettings settings) throws IOException {
         DataDirectory data = new DataDirectory(settings.dataDir());
-        Files.createDirectories(data.root().resolve("projects"));
+        data.open();
         return new PhotoDemo(hub, settings, data);
     }
 
-    /** Serves the upload API on {@code builder}, with a body limit that fits the largest photo. */
+    /**
+     * Serves the upload API on {@code builder}: bodies stream to disk, up to a limit that fits the
+     * largest photo, and at most {@link DemoSettings#maxUploads} at once.
+     */
     public void register(SsemuxServer.Builder builder) {
-        builder.route(PhotoRoutes.ROUTE, routes, (int)
-                Math.min(Integer.MAX_VALUE, (long) settings.maxPhotoBytes() + FORM_OVERHEAD_BYTES));
+        builder.upload(
+                PhotoRoutes.ROUTE,
+                routes,
+                (int) Math.min(Integer.MAX_VALUE, (long) settings.maxPhotoBytes() + FORM_OVERHEAD_BYTES),
+                settings.maxUploads());
     }
 
     /** The data directory, absolute. */
@@ -77,6 +94,15 @@ public final class PhotoDemo implements AutoCloseable {
     /** Stops taking uploads' jobs and waits a few seconds for the queued ones. */
     @Override
     public void close() {
+        intake.shutdown();
+        try {
+            if (!intake.awaitTermination(5, TimeUnit.SECONDS)) {
+                intake.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            intake.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         jobs.close();
     }
 }

@@ -1,12 +1,13 @@
 package io.ssemux.server.demo;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The work behind one upload: make the photo's thumbnail, store both in the project folder, and
+ * The work behind one upload: read the uploaded file, make the photo's thumbnail, store both in the project folder, and
  * add the photo to the folder's manifest. The image is checked (decoded) before anything is
  * written, so a damaged one leaves no file behind.
  */
@@ -17,7 +18,7 @@ final class PhotoJob implements Job {
     private final String channel;
     private final String fileName;
     private final ImageFormat format;
-    private final byte[] image;
+    private final Path upload;
     private final DataDirectory data;
     private final Thumbnailer thumbnailer;
     private final ManifestService manifest;
@@ -26,14 +27,14 @@ final class PhotoJob implements Job {
     /**
      * @param channel  where the manifest change is announced: the uploader's private channel
      * @param fileName the name the browser gave the file: shown, never used as a path
-     * @param image    the file's bytes; the job owns them
+     * @param upload   the uploaded file; the job owns it and deletes it when it ends
      */
     PhotoJob(
             ProjectFolder folder,
             String channel,
             String fileName,
             ImageFormat format,
-            byte[] image,
+            Path upload,
             DataDirectory data,
             Thumbnailer thumbnailer,
             ManifestService manifest,
@@ -42,7 +43,7 @@ final class PhotoJob implements Job {
         this.channel = channel;
         this.fileName = fileName;
         this.format = format;
-        this.image = image;
+        this.upload = upload;
         this.data = data;
         this.thumbnailer = thumbnailer;
         this.manifest = manifest;
@@ -64,6 +65,14 @@ final class PhotoJob implements Job {
 
     @Override
     public Map<String, Object> run(String id, Progress progress) throws Exception {
+        try {
+            return store(id, Files.readAllBytes(upload), progress);
+        } finally {
+            Files.deleteIfExists(upload);
+        }
+    }
+
+    private Map<String, Object> store(String id, byte[] image, Progress progress) throws Exception {
         progress.report(10, "decoding");
         Thumbnailer.Thumbnail thumbnail = thumbnailer.make(image);
 

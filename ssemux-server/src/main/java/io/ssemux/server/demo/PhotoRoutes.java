@@ -3,14 +3,24 @@ package io.ssemux.server.demo;
 import io.ssemux.core.Names;
 import io.ssemux.core.SsemuxException;
 import io.ssemux.core.spi.Grants;
-import io.ssemux.netty.RouteHandler;
 import io.ssemux.netty.RouteRequest;
 import io.ssemux.netty.RouteResponse;
+import io.ssemux.netty.UploadHandler;
+import io.ssemux.netty.UploadedFile;
+import io.ssemux.netty.UploadedForm;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * The demo's HTTP API: {@code POST /api/projects/{folder}/photos} takes one JPEG or PNG in the
@@ -21,10 +31,13 @@ import java.util.Optional;
  * Bad input gets a 4xx JSON error in ssemux's shape ({@code {"status","error","message"}}), a full
  * job queue a 503 with {@code Retry-After}.
  *
- * <p>Runs on a Netty event loop: it only parses and checks the upload in memory, then hands it to
- * the {@link JobRunner}. It never touches the disk.
+ * <p>Threading: {@link #accept} judges the request head on a Netty event loop before the body is
+ * read (path, method, user, folder, type, room in the queue); the server streams the body to a
+ * temporary file; {@link #handle} checks the form's shape on the event loop, then moves the file
+ * into the data directory, sniffs its format and queues the job on the {@code intake} executor:
+ * nothing here reads or writes a file on the event loop.
  */
-final class PhotoRoutes implements RouteHandler {
+final class PhotoRoutes implements UploadHandler {
     static final String ROUTE = "/api/projects/*";
     static final String FIELD = "photo";
     private static final String PREFIX = "/api/projects/";
@@ -34,69 +47,117 @@ final class PhotoRoutes implements RouteHandler {
     private final Thumbnailer thumbnailer;
     private final ManifestService manifest;
     private final JobRunner jobs;
+    private final Executor intake;
     private final int maxPhotoBytes;
     private final Clock clock;
 
+    /** @param intake where an upload's file is moved, sniffed and queued: a thread that may block on the disk */
     PhotoRoutes(
             DataDirectory data,
             Thumbnailer thumbnailer,
             ManifestService manifest,
             JobRunner jobs,
+            Executor intake,
             int maxPhotoBytes,
             Clock clock) {
         this.data = data;
         this.thumbnailer = thumbnailer;
         this.manifest = manifest;
         this.jobs = jobs;
+        this.intake = intake;
         this.maxPhotoBytes = maxPhotoBytes;
         this.clock = clock;
     }
 
     @Override
-    public RouteResponse handle(RouteRequest request) {
-        String path = request.path();
+    public RouteResponse accept(RouteRequest head) {
+        String path = head.path();
         if (!path.startsWith(PREFIX) || !path.endsWith(SUFFIX) || path.length() < PREFIX.length() + SUFFIX.length()) {
             throw SsemuxException.notFound(
                     "path " + Names.quote(path) + ": no such endpoint (expected: /api/projects/{folder}/photos)");
         }
-        if (!request.method().equals("POST")) {
+        if (!head.method().equals("POST")) {
             return error(
                             405,
                             "method_not_allowed",
-                            request.method() + " " + Names.quote(path) + ": not allowed (expected: POST)")
+                            head.method() + " " + Names.quote(path) + ": not allowed (expected: POST)")
                     .withHeader("Allow", "POST");
         }
-        String channel = privateChannel(request.user());
-        ProjectFolder folder = folder(path.substring(PREFIX.length(), path.length() - SUFFIX.length()));
-        String contentType = request.header("Content-Type");
-        if (!MultipartForm.isFormData(contentType)) {
+        privateChannel(head.user());
+        folder(path);
+        String contentType = head.header("Content-Type");
+        if (!isFormData(contentType)) {
             return error(
                     415,
                     "unsupported_media_type",
                     "Content-Type " + Names.quote(contentType)
                             + ": not accepted (expected: multipart/form-data with a '" + FIELD + "' file)");
         }
-        MultipartForm.Part photo = photo(contentType, request.body());
-        Optional<ImageFormat> format = ImageFormat.sniff(photo.content());
-        if (format.isEmpty()) {
-            return error(
-                    415,
-                    "unsupported_media_type",
-                    "file " + Names.quote(photo.filename())
-                            + ": not a JPEG or PNG image (expected: image/jpeg or image/png)");
+        if ("0".equals(head.header("Content-Length"))) {
+            throw SsemuxException.badRequest("body: empty (expected: multipart/form-data with a '" + FIELD + "' file)");
         }
+        if (jobs.isFull()) {
+            throw SsemuxException.unavailable(
+                    "jobs: the queue is full (expected: a free place; try again shortly)", JobRunner.RETRY_AFTER);
+        }
+        return null;
+    }
+
+    @Override
+    public CompletionStage<RouteResponse> handle(RouteRequest head, UploadedForm form) {
+        String channel = privateChannel(head.user());
+        ProjectFolder folder = folder(head.path());
+        UploadedFile photo = photo(form);
         String fileName = displayName(photo.filename());
-        String id = jobs.submit(
-                channel,
-                new PhotoJob(
-                        folder, channel, fileName, format.get(), photo.content(), data, thumbnailer, manifest, clock));
-        Map<String, Object> queued = new LinkedHashMap<>();
-        queued.put("id", id);
-        queued.put("task_type", PhotoJob.TASK_TYPE);
-        queued.put("status", "queued");
-        queued.put("project_folder", folder.name());
-        queued.put("file_name", fileName);
-        return RouteResponse.json(202, DemoJson.write(queued));
+        return CompletableFuture.supplyAsync(() -> queue(channel, folder, photo, fileName), intake);
+    }
+
+    /** On the intake executor: takes the file into the data directory, checks it is an image, queues its job. */
+    private RouteResponse queue(String channel, ProjectFolder folder, UploadedFile photo, String fileName) {
+        Path file = null;
+        try {
+            file = photo.moveTo(data.newIncomingFile());
+            Optional<ImageFormat> format = ImageFormat.sniff(file);
+            if (format.isEmpty()) {
+                Files.delete(file);
+                return error(
+                        415,
+                        "unsupported_media_type",
+                        "file " + Names.quote(photo.filename())
+                                + ": not a JPEG or PNG image (expected: image/jpeg or image/png)");
+            }
+            String id = jobs.submit(
+                    channel,
+                    new PhotoJob(folder, channel, fileName, format.get(), file, data, thumbnailer, manifest, clock));
+            file = null; // the job owns it now
+            Map<String, Object> queued = new LinkedHashMap<>();
+            queued.put("id", id);
+            queued.put("task_type", PhotoJob.TASK_TYPE);
+            queued.put("status", "queued");
+            queued.put("project_folder", folder.name());
+            queued.put("file_name", fileName);
+            return RouteResponse.json(202, DemoJson.write(queued));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (file != null) {
+                deleteQuietly(file);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // Deleted with the incoming folder at the next start.
+        }
+    }
+
+    /** Whether {@code contentType} says {@code multipart/form-data}. */
+    static boolean isFormData(String contentType) {
+        return contentType != null
+                && contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT).equals("multipart/form-data");
     }
 
     /** {@code user:<user>}, where only {@code user} (and admins) can read what the demo says of their uploads. */
@@ -110,43 +171,41 @@ final class PhotoRoutes implements RouteHandler {
         return channel;
     }
 
-    private static ProjectFolder folder(String name) {
+    /** The folder of a path that {@link #accept} has checked ends in {@code /photos}. */
+    private static ProjectFolder folder(String path) {
         try {
-            return new ProjectFolder(name);
+            return new ProjectFolder(path.substring(PREFIX.length(), path.length() - SUFFIX.length()));
         } catch (IllegalArgumentException e) {
             throw SsemuxException.badRequest(e.getMessage());
         }
     }
 
-    private MultipartForm.Part photo(String contentType, byte[] body) {
-        if (body.length == 0) {
-            throw SsemuxException.badRequest("body: empty (expected: multipart/form-data with a '" + FIELD + "' file)");
+    /** The one photo of the form, checked from what the server knows of it: no file is read here. */
+    private UploadedFile photo(UploadedForm form) {
+        if (form.parts() == 0) {
+            throw SsemuxException.badRequest(
+                    "multipart body: no part (expected: parts between boundary lines, one a '" + FIELD + "' file)");
         }
-        List<MultipartForm.Part> photos;
-        try {
-            photos = MultipartForm.parse(contentType, body).parts(FIELD);
-        } catch (IllegalArgumentException e) {
-            throw SsemuxException.badRequest(e.getMessage());
-        }
+        List<UploadedFile> photos = form.files(FIELD);
         if (photos.size() != 1) {
             throw SsemuxException.badRequest("form field '" + FIELD + "': "
                     + (photos.isEmpty() ? "missing" : photos.size() + " files") + " (expected: one JPEG or PNG file)");
         }
-        MultipartForm.Part photo = photos.get(0);
-        if (photo.content().length == 0) {
+        UploadedFile photo = photos.get(0);
+        if (photo.size() == 0) {
             throw SsemuxException.badRequest(
                     "file " + Names.quote(photo.filename()) + ": empty (expected: a JPEG or PNG image)");
         }
-        if (photo.content().length > maxPhotoBytes) {
-            throw SsemuxException.payloadTooLarge("file " + Names.quote(photo.filename()) + ": "
-                    + photo.content().length + " bytes (expected: at most " + maxPhotoBytes + ")");
+        if (photo.size() > maxPhotoBytes) {
+            throw SsemuxException.payloadTooLarge("file " + Names.quote(photo.filename()) + ": " + photo.size()
+                    + " bytes (expected: at most " + maxPhotoBytes + ")");
         }
         return photo;
     }
 
     /** The last segment of the name the browser sent (old browsers send whole paths), for display. */
     private static String displayName(String filename) {
-        if (filename == null) {
+        if (filename == null || filename.isEmpty()) {
             return FIELD;
         }
         String name = filename.substring(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1)

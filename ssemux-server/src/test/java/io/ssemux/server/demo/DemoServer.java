@@ -38,7 +38,7 @@ final class DemoServer implements AutoCloseable {
     }
 
     static DemoServer start(Path dataDir, int maxPhotoBytes) throws IOException {
-        return new DemoServer(new DemoSettings(dataDir, maxPhotoBytes, 1, 1, Duration.ZERO));
+        return new DemoServer(new DemoSettings(dataDir, maxPhotoBytes, 1, 1, Duration.ZERO, 4));
     }
 
     URI uri(String path) {

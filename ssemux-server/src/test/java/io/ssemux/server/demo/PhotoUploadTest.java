@@ -11,7 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code POST /api/projects/{folder}/photos} over real sockets, from the upload to the files and events. */
@@ -242,7 +245,7 @@ class PhotoUploadTest {
                 "multipart/form-data; boundary=" + DemoServer.BOUNDARY,
                 "--nope\r\n".getBytes(StandardCharsets.US_ASCII));
 
-        assertError(response, 400, "bad_request", "multipart body: no boundary");
+        assertError(response, 400, "bad_request", "multipart body: no part");
     }
 
     @ParameterizedTest
@@ -333,6 +336,163 @@ class PhotoUploadTest {
             release.countDown();
         }
         assertThat(filesUnder(scratch)).isEmpty();
+    }
+
+    @Test
+    void aPhotoOfSeveralMebibytesIsStoredAndItsJobCompletes() throws Exception {
+        // A real PNG and 6 MiB after its end, which decoders ignore: a large file that stays quick to decode.
+        byte[] png = Images.png(64, 48);
+        byte[] photo = Arrays.copyOf(png, png.length + 6 * 1024 * 1024);
+        try (DemoServer big =
+                new DemoServer(new DemoSettings(scratch.resolve("big"), 8 * 1024 * 1024, 1, 1, Duration.ZERO, 4))) {
+            HubEvents bigEvents = HubEvents.of(big.hub, DemoServer.USER);
+
+            HttpResponse<String> response =
+                    big.upload("/api/projects/p1/photos", DemoServer.file("photo", "large.png", "image/png", photo));
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            String id = HubEvents.json(response.body()).get("id").asText();
+            JsonNode completed;
+            do {
+                var message = bigEvents.next();
+                completed = message.type().equals("job_completed") ? HubEvents.json(message.data()) : null;
+            } while (completed == null);
+            assertThat(completed.get("id").asText()).isEqualTo(id);
+            assertThat(Files.readAllBytes(scratch.resolve("big/projects/p1/photos/" + id + ".png")))
+                    .isEqualTo(photo);
+            assertThat(filesUnder(scratch.resolve("big/incoming"))).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "an unknown path under the prefix | /api/projects/p1/videos | 404 | no such endpoint",
+                "a bad folder name                | /api/projects/a.b/photos | 400 | project folder 'a.b': invalid name",
+                "a path outside the grammar       | /api/projects/photos     | 404 | no such endpoint",
+            })
+    void isAnsweredBeforeItsBodyIsSent(String name, String path, int status, String message) throws Exception {
+        try (Socket socket = rawHead(path, 300_000, "")) { // within the body limit, past what would be drained
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 " + status + " ").containsIgnoringCase("connection: close");
+            assertThat(answer).contains(message);
+        }
+    }
+
+    @Test
+    void theUploadBeyondFourAtOnceGets503BeforeItsBody() throws Exception {
+        List<Socket> uploading = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                Socket socket = rawHead("/api/projects/p1/photos", 100_000, "Expect: 100-continue\r\n");
+                uploading.add(socket);
+                assertThat(new String(socket.getInputStream().readNBytes(25), StandardCharsets.US_ASCII))
+                        .startsWith("HTTP/1.1 100 "); // accepted, in flight while it sends nothing
+            }
+            try (Socket fifth = rawHead("/api/projects/p1/photos", 100_000, "")) {
+                String answer = new String(fifth.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+                assertThat(answer)
+                        .startsWith("HTTP/1.1 503 ")
+                        .containsIgnoringCase("retry-after: 1")
+                        .contains("uploads: 4 in flight");
+            }
+        } finally {
+            for (Socket socket : uploading) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aFullQueueGets503BeforeTheBody() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        fillTheQueue(release);
+        try (Socket socket = rawHead("/api/projects/p1/photos", 300_000, "")) {
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(answer)
+                    .startsWith("HTTP/1.1 503 ")
+                    .containsIgnoringCase("retry-after: 2")
+                    .contains("jobs: the queue is full");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "no boundary          | multipart/form-data               | --XyZ--",
+                "empty boundary       | multipart/form-data; boundary=    | --XyZ--",
+                "boundary never seen  | multipart/form-data; boundary=XyZ | just text",
+                "truncated part       | multipart/form-data; boundary=XyZ | --XyZ\\r\\nContent-Disposition: form-data; name=\"photo\"; filename=\"a\"\\r\\n\\r\\nabc",
+                "junk after boundary  | multipart/form-data; boundary=XyZ | --XyZjunk\\r\\nContent-Disposition: form-data; name=\"photo\"; filename=\"a\"\\r\\n\\r\\nabc\\r\\n--XyZ--",
+                "no disposition       | multipart/form-data; boundary=XyZ | --XyZ\\r\\nContent-Type: text/plain\\r\\n\\r\\nabc\\r\\n--XyZ--",
+                "no headers at all    | multipart/form-data; boundary=XyZ | --XyZ\\r\\n\\r\\nabc\\r\\n--XyZ--",
+                "no field name        | multipart/form-data; boundary=XyZ | --XyZ\\r\\nContent-Disposition: form-data; filename=\"a\"\\r\\n\\r\\nabc\\r\\n--XyZ--",
+                "malformed header     | multipart/form-data; boundary=XyZ | --XyZ\\r\\nno colon here\\r\\n\\r\\nabc\\r\\n--XyZ--",
+                "a plain field        | multipart/form-data; boundary=XyZ | --XyZ\\r\\nContent-Disposition: form-data; name=\"photo\"\\r\\n\\r\\nabc\\r\\n--XyZ--",
+            })
+    void aMalformedFormGets400(String name, String contentType, String body) {
+        HttpResponse<String> response = server.post(
+                "/api/projects/p1/photos",
+                contentType,
+                body.replace("\\r\\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(HubEvents.json(response.body()).get("error").asText()).isEqualTo("bad_request");
+    }
+
+    @Test
+    void aFormOfMoreThanSixteenPartsGets400() {
+        byte[] part = DemoServer.file("other", "a.png", "image/png", Images.png(4, 4));
+        byte[][] parts = new byte[17][];
+        Arrays.fill(parts, part);
+
+        assertError(server.upload("/api/projects/p1/photos", parts), 400, "bad_request", "multipart body");
+    }
+
+    /** A raw socket that has sent a multipart upload's head, and none of its body. */
+    private Socket rawHead(String path, int contentLength, String more) throws IOException {
+        Socket socket = new Socket("127.0.0.1", server.server.port());
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream()
+                .write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-User-Id: alice\r\n"
+                                + "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: " + contentLength
+                                + "\r\n" + more + "\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    /** Holds the one worker and the one place in the queue until {@code release}. */
+    private void fillTheQueue(CountDownLatch release) throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        Job blocking = new Job() {
+            @Override
+            public String taskType() {
+                return "blocking";
+            }
+
+            @Override
+            public Map<String, Object> details() {
+                return Map.of();
+            }
+
+            @Override
+            public Map<String, Object> run(String id, Progress progress) throws InterruptedException {
+                running.countDown();
+                release.await();
+                return Map.of();
+            }
+        };
+        server.demo.jobs().submit("user:alice", blocking);
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        server.demo.jobs().submit("user:alice", blocking);
     }
 
     private void assertError(HttpResponse<String> response, int status, String error, String message) {
