@@ -1,6 +1,7 @@
 package io.ssemux.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -88,7 +90,7 @@ class UploadRouteTest {
         try (Socket socket = open()) {
             write(socket, head("/files/refused", 5_000_000, ""));
 
-            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String answer = readResponse(socket.getInputStream()); // before a byte of the body was sent
 
             assertThat(answer)
                     .startsWith("HTTP/1.1 404 ")
@@ -145,14 +147,39 @@ class UploadRouteTest {
                 socket.getOutputStream().flush();
             }
         }
-        for (int i = 0; i < 50; i++) { // the server sees the closes asynchronously
-            String answer = post("/files/after", form(part("f", "z.bin", new byte[10])));
-            if (answer.startsWith("HTTP/1.1 200 ")) {
-                return;
+        // The server sees the closes asynchronously: their places come free soon after.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> post("/files/after", form(part("f", "z.bin", new byte[10])))
+                        .startsWith("HTTP/1.1 200 "));
+    }
+
+    @Test
+    void aClientThatSendsItsWholeRefusedBodyBeforeReadingGetsTheAnswerNotAReset() throws Exception {
+        byte[] body = form(part("f", "x.bin", bytes(1_000_000)));
+        List<Socket> uploading = new ArrayList<>();
+        try {
+            for (int i = 0; i < IN_FLIGHT; i++) {
+                Socket socket = open();
+                uploading.add(socket);
+                write(socket, head("/files/" + i, body.length, "Expect: 100-continue\r\n"));
+                assertThat(new String(socket.getInputStream().readNBytes(25), StandardCharsets.US_ASCII))
+                        .startsWith("HTTP/1.1 100 ");
             }
-            Thread.sleep(100);
+            try (Socket fifth = open()) {
+                write(fifth, head("/files/5", body.length, ""));
+                fifth.getOutputStream().write(body); // all of it, as most clients do, before reading
+                fifth.getOutputStream().flush();
+
+                String answer = new String(fifth.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+                assertThat(answer).startsWith("HTTP/1.1 503 ").contains("uploads: 4 in flight");
+            }
+        } finally {
+            for (Socket socket : uploading) {
+                socket.close();
+            }
         }
-        throw new AssertionError("the cut uploads still hold their places");
+        assertThat(handled).hasValue(0);
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -21,6 +22,7 @@ import io.netty.handler.codec.http.multipart.HttpPostMultipartRequestDecoder;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.ssemux.core.Names;
 import io.ssemux.core.SsemuxException;
 import io.ssemux.core.spi.Authenticator;
@@ -31,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,9 +50,11 @@ import org.slf4j.LoggerFactory;
  * <p>An upload's head is judged before its body is read: {@link RequestRouter#refusal} (malformed,
  * foreign Host), the application's {@code accept}, the route's limit on uploads in flight (503
  * with {@code Retry-After}), a {@code multipart/form-data} type with a boundary. A refusal is
- * answered at once with {@code Connection: close}; a refused body of at most
- * {@link #DRAIN_BYTES} is read and dropped first, so that a client that sends it in one go (a
- * browser) reads the answer rather than a reset. An accepted body goes through Netty's multipart
+ * answered with {@code Connection: close} before the body is read: a refused body of at most
+ * {@link #DRAIN_BYTES} is read and dropped, then answered; a larger one is answered at once and
+ * then read and dropped until it ends ({@link #linger}), so that a client that sends its whole
+ * body before it reads (a browser) gets the answer rather than a reset. With
+ * {@code Expect: 100-continue} no body comes, and the connection closes at once. An accepted body goes through Netty's multipart
  * decoder, which writes each part past {@link UploadFiles#MEMORY_THRESHOLD} to a temporary file as
  * it arrives. Once the body has ended, the application's {@code handle} gets the form; the
  * connection reads nothing more until its stage completes, then the answer is written and the
@@ -64,6 +69,12 @@ final class MultipartUploadHandler extends ChannelInboundHandlerAdapter {
     static final int DRAIN_BYTES = 64 * 1024;
 
     static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+    /** A refused body is dropped while its bytes keep coming at least this often, as nginx's lingering_timeout. */
+    static final Duration LINGER_TIMEOUT = Duration.ofSeconds(5);
+
+    /** ... and for at most this long in all, as nginx's lingering_time. */
+    static final Duration LINGER_TIME = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(MultipartUploadHandler.class);
     private static final int MAX_PARTS = 16;
@@ -89,6 +100,9 @@ final class MultipartUploadHandler extends ChannelInboundHandlerAdapter {
     private NettyRequest head;
     private HttpPostMultipartRequestDecoder decoder;
     private FullHttpResponse pendingAnswer;
+    private boolean lingering; // answered already; the connection closes once the refused body has ended
+    private long lingerDeadline; // lingering ends by this System.nanoTime() whatever comes
+    private ScheduledFuture<?> lingerTimer;
     private boolean closed;
 
     MultipartUploadHandler(Routes routes, RequestRouter router, Authenticator authenticator) {
@@ -194,9 +208,15 @@ final class MultipartUploadHandler extends ChannelInboundHandlerAdapter {
 
     private void content(HttpContent content) {
         if (state == State.DROPPING) {
+            if (lingering) {
+                scheduleLingerEnd();
+            }
             if (content instanceof LastHttpContent) {
                 state = State.IDLE;
-                if (pendingAnswer != null) {
+                if (lingering) {
+                    stopLingering();
+                    ctx.close();
+                } else if (pendingAnswer != null) {
                     FullHttpResponse answer = pendingAnswer;
                     pendingAnswer = null;
                     EndpointHandler.respond(ctx, answer);
@@ -277,11 +297,56 @@ final class MultipartUploadHandler extends ChannelInboundHandlerAdapter {
             EndpointHandler.respond(ctx, answer);
             return;
         }
+        if (HttpUtil.is100ContinueExpected(request)) {
+            EndpointHandler.respond(ctx, answer); // the client sends no body without a 100: close at once
+            return;
+        }
         state = State.DROPPING;
-        if (!HttpUtil.is100ContinueExpected(request) && length >= 0 && length <= DRAIN_BYTES) {
+        if (length >= 0 && length <= DRAIN_BYTES) {
             pendingAnswer = answer;
         } else {
-            EndpointHandler.respond(ctx, answer); // Connection: close: the rest of the body is never read
+            linger(answer);
+        }
+    }
+
+    /**
+     * Answers at once, then keeps reading and dropping the refused body and closes when it ends
+     * (a "lingering close", as nginx does): a client that writes its whole body before it reads,
+     * as most do, then sees the answer rather than a reset. Nothing of the body is kept; the body
+     * timeout ends a client that stops sending, and {@link BodyLimit} one that sends too much.
+     * The answer bypasses the keep-alive handler, which would close the connection right after it.
+     */
+    private void linger(FullHttpResponse answer) {
+        HttpUtil.setKeepAlive(answer, false);
+        ChannelHandlerContext beforeKeepAlive = ctx.pipeline().context(HttpServerKeepAliveHandler.class);
+        (beforeKeepAlive != null ? beforeKeepAlive : ctx).writeAndFlush(answer);
+        lingering = true;
+        lingerDeadline = System.nanoTime() + LINGER_TIME.toNanos();
+        scheduleLingerEnd();
+    }
+
+    /** Closes after {@link #LINGER_TIMEOUT} without a byte of the refused body, or at the deadline. */
+    private void scheduleLingerEnd() {
+        if (lingerTimer != null) {
+            lingerTimer.cancel(false);
+        }
+        long delay = Math.min(LINGER_TIMEOUT.toNanos(), lingerDeadline - System.nanoTime());
+        lingerTimer = ctx.executor()
+                .schedule(
+                        () -> {
+                            lingerTimer = null;
+                            lingering = false;
+                            ctx.close();
+                        },
+                        Math.max(0, delay),
+                        TimeUnit.NANOSECONDS);
+    }
+
+    private void stopLingering() {
+        lingering = false;
+        if (lingerTimer != null) {
+            lingerTimer.cancel(false);
+            lingerTimer = null;
         }
     }
 
@@ -294,6 +359,7 @@ final class MultipartUploadHandler extends ChannelInboundHandlerAdapter {
             pendingAnswer.release();
             pendingAnswer = null;
         }
+        stopLingering();
         endUpload();
         state = State.IDLE;
     }
