@@ -384,12 +384,7 @@ final class DefaultSseClient implements SseClient, Connector.Protocol {
             if (response.statusCode() != 200) {
                 throw new CompletionException(SseExchange.refusal(what, response.statusCode(), response.body()));
             }
-            List<String> channels;
-            try {
-                channels = JsonText.strings(JsonText.object(response.body()), "channels");
-            } catch (IllegalArgumentException e) {
-                channels = null;
-            }
+            List<String> channels = channelsIn(response.body());
             if (channels == null) {
                 throw new CompletionException(
                         new SseClientException(200, what + ": no channels in the answer: " + response.body(), null));
@@ -451,12 +446,7 @@ final class DefaultSseClient implements SseClient, Connector.Protocol {
             if (response.statusCode() != 200) {
                 throw new CompletionException(SseExchange.refusal(what, response.statusCode(), response.body()));
             }
-            List<String> channels;
-            try {
-                channels = JsonText.strings(JsonText.object(response.body()), "channels");
-            } catch (IllegalArgumentException e) {
-                channels = null;
-            }
+            List<String> channels = channelsIn(response.body());
             synchronized (lock) {
                 if (id.equals(connectionId)) {
                     this.authorization = authorization;
@@ -549,5 +539,14 @@ final class DefaultSseClient implements SseClient, Connector.Protocol {
         Set<String> difference = new TreeSet<>(a);
         difference.removeAll(b);
         return difference;
+    }
+
+    /** The {@code channels} of a subscriptions or token answer, or {@code null} when it has none. */
+    private static List<String> channelsIn(String body) {
+        try {
+            return JsonText.strings(JsonText.object(body), "channels");
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

@@ -35,7 +35,9 @@ class SseClientTest {
 
     @BeforeEach
     void start() {
-        server = new LiveServer(h -> h.retry(Duration.ofMillis(50)).maxEventBytes(256 << 10));
+        // Large events: room for 300 of 100 KB in one event and in the history, which the slow-handler test replays.
+        server = new LiveServer(
+                h -> h.retry(Duration.ofMillis(50)).maxEventBytes(256 << 10).historyMaxBytes(256L << 20));
     }
 
     @AfterEach
