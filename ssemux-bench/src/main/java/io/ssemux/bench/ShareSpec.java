@@ -8,6 +8,7 @@ package io.ssemux.bench;
  * @param port            the server's port
  * @param channel         the channel every stream subscribes to
  * @param first           the number of the first connection (spreads users and source addresses)
+ * @param users           connection {@code n} belongs to user {@code u(n % users)}
  * @param count           how many connections
  * @param rampPerSecond   new connections a second, at most
  * @param maxPending      connects in flight, at most
@@ -21,6 +22,7 @@ record ShareSpec(
         int port,
         String channel,
         int first,
+        int users,
         int count,
         int rampPerSecond,
         int maxPending,

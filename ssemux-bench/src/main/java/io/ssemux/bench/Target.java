@@ -15,8 +15,8 @@ public enum Target {
     /** ssemux: {@code GET /api/sse/stream?channels=…&user=…}, {@code POST /api/sse/publish} with a JSON envelope. */
     SSEMUX {
         @Override
-        String streamUri(String channel, int connection) {
-            return "/api/sse/stream?channels=" + channel + "&user=u" + connection;
+        String streamUri(String channel, int user) {
+            return "/api/sse/stream?channels=" + channel + "&user=u" + user;
         }
 
         @Override
@@ -28,7 +28,7 @@ public enum Target {
     /** Nchan (nginx): {@code GET /sub/<channel>} as EventSource, {@code POST /pub/<channel>} with the raw data. */
     NCHAN {
         @Override
-        String streamUri(String channel, int connection) {
+        String streamUri(String channel, int user) {
             return "/sub/" + channel;
         }
 
@@ -38,8 +38,8 @@ public enum Target {
         }
     };
 
-    /** The path and query of connection number {@code connection}'s stream. */
-    abstract String streamUri(String channel, int connection);
+    /** The path and query of a stream of user number {@code user}. */
+    abstract String streamUri(String channel, int user);
 
     /** The request that publishes {@code payload} (a JSON object) on {@code channel}. */
     abstract FullHttpRequest publish(String host, String channel, String payload);
