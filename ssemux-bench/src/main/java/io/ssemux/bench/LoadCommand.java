@@ -54,6 +54,12 @@ public final class LoadCommand implements Callable<Integer> {
             description = "Users the streams belong to, in turn (stream n is user n % users); default: one per stream.")
     Integer users;
 
+    @Option(
+            names = "--own-channels",
+            defaultValue = "0",
+            description = "Channels of its user's own (never published to) that each stream subscribes to as well.")
+    int ownChannels;
+
     @Option(names = "--ramp", defaultValue = "2000", description = "New streams a second, at most.")
     int ramp;
 
@@ -124,6 +130,12 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--stats-query", defaultValue = "", description = "Query string of their requests, e.g. '?top=20'.")
     String statsQuery;
 
+    @Option(
+            names = "--stats-interval-millis",
+            defaultValue = "0",
+            description = "Time between the starts of a poller's requests; 0: back to back.")
+    long statsIntervalMillis;
+
     @Option(names = "--stats-max-polls", defaultValue = "100000", description = "Requests per stats poller, at most.")
     long statsMaxPolls;
 
@@ -190,7 +202,9 @@ public final class LoadCommand implements Callable<Integer> {
                 "source-addresses: " + sourceAddresses + " (expected: 1-254)");
         check(rate > 0, "rate: " + rate + " (expected: > 0)");
         check(users == null || users >= 1, "users: " + users + " (expected: >= 1)");
+        check(ownChannels >= 0 && ownChannels <= 1000, "own-channels: " + ownChannels + " (expected: 0-1000)");
         check(statsPollers >= 0 && statsPollers <= 16, "stats-pollers: " + statsPollers + " (expected: 0-16)");
+        check(statsIntervalMillis >= 0, "stats-interval-millis: " + statsIntervalMillis + " (expected: >= 0)");
         check(statsQuery.isEmpty() || statsQuery.startsWith("?"), "stats-query: " + statsQuery + " (expected: ?…)");
         check(payloadBytes >= 48, "payload-bytes: " + payloadBytes + " (expected: >= 48)");
         Loopback.check(host);
@@ -232,7 +246,14 @@ public final class LoadCommand implements Callable<Integer> {
                 long measureStartNanos = System.nanoTime();
                 StatsPoller poller = statsPollers == 0
                         ? null
-                        : new StatsPoller(host, port, statsQuery, statsPollers, statsMaxPolls, durationSeconds);
+                        : new StatsPoller(
+                                host,
+                                port,
+                                statsQuery,
+                                statsPollers,
+                                statsIntervalMillis,
+                                statsMaxPolls,
+                                durationSeconds);
                 Publisher.Phase measured = phase(publisher, durationSeconds, false, server);
                 StatsPoller.Result stats = poller == null ? StatsPoller.Result.NONE : poller.stop();
                 // Every accepted event should reach every open stream.
@@ -296,6 +317,7 @@ public final class LoadCommand implements Callable<Integer> {
                     channel,
                     first,
                     users == null ? connections : users,
+                    ownChannels,
                     count,
                     Math.max(1, ramp / processes),
                     maxPending,

@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
- * Clients that read {@code GET /api/sse/stats} back to back, as dashboards do, while the publisher
- * runs: each asks again as soon as it has the answer. Every poller stops after {@code maxPolls}
+ * Clients that read {@code GET /api/sse/stats} while the publisher runs, as dashboards do: each
+ * asks again {@code intervalMillis} after its previous request started, or as soon as it has the
+ * answer when that is 0 (back to back, the worst case). Every poller stops after {@code maxPolls}
  * requests or {@code seconds}, whichever comes first, and talks to loopback only.
  *
  * <p>Thread-safe: {@link #stop()} may be called from any thread, once.
@@ -41,19 +42,19 @@ final class StatsPoller {
     }
 
     /** Starts {@code pollers} threads asking {@code /api/sse/stats} plus {@code query}. */
-    StatsPoller(String host, int port, String query, int pollers, long maxPolls, double seconds) {
+    StatsPoller(String host, int port, String query, int pollers, long intervalMillis, long maxPolls, double seconds) {
         Loopback.check(host);
         URI uri = URI.create("http://" + host + ":" + port + "/api/sse/stats" + query);
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         for (int i = 0; i < pollers; i++) {
-            Thread thread = new Thread(() -> poll(uri, maxPolls, deadline), "bench-stats-" + i);
+            Thread thread = new Thread(() -> poll(uri, intervalMillis, maxPolls, deadline), "bench-stats-" + i);
             thread.setDaemon(true);
             threads.add(thread);
             thread.start();
         }
     }
 
-    private void poll(URI uri, long maxPolls, long deadline) {
+    private void poll(URI uri, long intervalMillis, long maxPolls, long deadline) {
         HttpClient client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
@@ -81,6 +82,15 @@ final class StatsPoller {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            }
+            long next = start + TimeUnit.MILLISECONDS.toNanos(intervalMillis);
+            while (!stopped && System.nanoTime() < Math.min(next, deadline)) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(Math.min(next - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(50)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
