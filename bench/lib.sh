@@ -4,7 +4,7 @@
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
 BENCH_JAR="$REPO_DIR/ssemux-bench/target/ssemux-bench.jar"
-SERVER_JAR="$REPO_DIR/ssemux-server/target/ssemux-server.jar"
+SERVER_JAR="${SERVER_JAR:-$REPO_DIR/ssemux-server/target/ssemux-server.jar}"
 SSEMUX_PORT="${SSEMUX_PORT:-18080}"
 NCHAN_PORT="${NCHAN_PORT:-18090}"
 # The server's JVM: JDK 17 by default; BENCH_JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 for the newest.

@@ -8,12 +8,16 @@
 #   bench/run.sh sweep     [ssemux|nchan|both]  1k, 5k, 10k, 19k streams at 100k deliveries/s (the chart)
 #   bench/run.sh jdk25                          idle, fanout1k, fanout10k for ssemux on JDK 25 with compact headers
 #   bench/run.sh window                         fanout1k (50 ms) and fanout10k (250 ms) for ssemux with a flush window
+#   bench/run.sh stats                          2,000 streams of 1,600 users (32 channels of their own each) x
+#                                               20 events/s, without and with 4 clients reading /api/sse/stats
+#                                               back to back (STATS_QUERY; STATS_INTERVAL_MILLIS paces them)
 #   bench/run.sh all                            every scenario for both (and jdk25), then the table and the chart
 #
 # Results: JSON per run, rows.md and, after 'all' or 'report', table.md and chart.png in
 # $RESULTS_DIR (default docs/bench). Env: BENCH_JAVA_HOME (server JDK), SSEMUX_JVM_FLAGS,
 # SSEMUX_IO_THREADS (default 2), QUIET_LOAD (default 0.7) and QUIET_WAIT (seconds to wait for it,
-# default 120), REPEAT (runs of fanout1k/fanout10k, default 3), BENCH_SKIP_BUILD=1.
+# default 120), REPEAT (runs of fanout1k/fanout10k/stats, default 3), BENCH_SKIP_BUILD=1, SERVER_JAR
+# (the ssemux build to measure, default this tree's), LABEL_SUFFIX (appended to every run's name).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -86,6 +90,24 @@ fanout10k() {
   done
 }
 
+# Publish latency while dashboards poll the stats: the same run without pollers, then with 4, in
+# turn, REPEAT times. STATS_QUERY (e.g. '?top=20') is the pollers' query string; each asks again
+# STATS_INTERVAL_MILLIS after its last request started (default 0: back to back). STATS_POLLERS
+# (default "0 4") chooses the variants.
+stats() {
+  local chosen=$servers
+  servers=ssemux
+  for r in $(seq 1 "${REPEAT:-3}"); do
+    for pollers in ${STATS_POLLERS:-0 4}; do
+      one "stats-p$pollers-r$r" ssemux -c 2000 --users 1600 --own-channels 32 --rate 20 --warmup-seconds 5 \
+          --duration-seconds 15 --stats-pollers "$pollers" \
+          --stats-query "${STATS_QUERY:-}" --stats-interval-millis "${STATS_INTERVAL_MILLIS:-0}" --stats-max-polls 100000 \
+          --require-clean
+    done
+  done
+  servers=$chosen
+}
+
 sweep() {
   for n in 1000 5000 10000 19000; do
     for t in $(targets); do
@@ -124,9 +146,9 @@ window() {
 
 build
 case "$scenario" in
-  idle|fanout1k|fanout10k|sweep|jdk25|window) "$scenario" ;;
+  idle|fanout1k|fanout10k|sweep|jdk25|window|stats) "$scenario" ;;
   all) servers=both; idle; fanout1k; fanout10k; sweep; jdk25; window; report ;;
   report) report ;;
-  *) sed -n '2,16p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,19p' "$0" >&2; exit 2 ;;
 esac
 cat "$RUN_DIR/rows.md" 2>/dev/null || true

@@ -71,8 +71,9 @@ export async function startJavaServer(args = []) {
         headers: { 'Content-Type': 'application/json', ...headers },
         body: JSON.stringify({ channel, type, data }),
       })).id,
-    /** `GET /api/sse/stats?user=` */
-    stats: (user) => api(`/api/sse/stats?user=${encodeURIComponent(user)}`),
+    /** streams subscribed to `channel` (`GET /api/sse/stats?channel=`) */
+    subscribers: async (channel) =>
+      (await api(`/api/sse/stats?channel=${encodeURIComponent(channel)}`)).subscribersPerChannel[channel] ?? 0,
     /** open streams of `user` */
     connections: async (user) => (await api(`/api/sse/stats?user=${encodeURIComponent(user)}`)).connectionsPerUser[user] ?? 0,
     stop: () => stopChild(child),

@@ -41,7 +41,7 @@ test('three tabs of one user make exactly one server connection and all get thei
   const context = await browser.newContext();
   try {
     const pages = await openTabs(context, user, ['t1', 't2', 't3']);
-    await eventually(async () => (await java.stats(user)).subscribersPerChannel.t3 === 1, 'every channel subscribed');
+    await eventually(async () => (await java.subscribers('t3')) === 1, 'every channel subscribed');
     assert.equal(await java.connections(user), 1);
     const leaders = await Promise.all(pages.map((p) => p.evaluate(() => window.ssemux.isLeader)));
     assert.equal(leaders.filter(Boolean).length, 1);
@@ -61,7 +61,7 @@ test('closing the leader tab: another tab takes over and no event published mean
   const context = await browser.newContext();
   try {
     const pages = await openTabs(context, user, ['k1', 'k2', 'k3']);
-    await eventually(async () => (await java.stats(user)).subscribersPerChannel.k3 === 1, 'every channel subscribed');
+    await eventually(async () => (await java.subscribers('k3')) === 1, 'every channel subscribed');
     const isLeader = await Promise.all(pages.map((p) => p.evaluate(() => window.ssemux.isLeader)));
     const leader = pages[isLeader.indexOf(true)];
     const followers = pages.filter((p) => p !== leader);

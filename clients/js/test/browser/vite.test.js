@@ -30,10 +30,10 @@ test('two React components on different channels get both kinds of events over o
   try {
     await page.goto(`${vite.url}/react.html?user=${user}`);
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'open', null, { timeout: 20000 });
-    await eventually(async () => {
-      const { subscribersPerChannel } = await java.stats(user);
-      return subscribersPerChannel.orders === 1 && subscribersPerChannel.chat === 1;
-    }, 'both channels on the stream');
+    await eventually(
+      async () => (await java.subscribers('orders')) === 1 && (await java.subscribers('chat')) === 1,
+      'both channels on the stream',
+    );
     assert.equal(await java.connections(user), 1);
     const subscribeCalls = await page.evaluate(() => window.subscribeCalls);
 
@@ -65,7 +65,7 @@ test('five hot reloads of a subscribing module keep one connection and one live 
         timeout: 15000,
       });
     }
-    await eventually(async () => (await java.stats(user)).subscribersPerChannel.hmr === 1, 'hmr subscribed');
+    await eventually(async () => (await java.subscribers('hmr')) === 1, 'hmr subscribed');
     await java.publish('hmr', 'note', 'after-5-reloads');
     await page.waitForFunction(() => window.received.length > 0, null, { timeout: 15000 });
     // Published after it, on the same stream: once this arrives, any duplicate would have too.

@@ -49,6 +49,17 @@ public final class LoadCommand implements Callable<Integer> {
             description = "Streams to open.")
     int connections;
 
+    @Option(
+            names = "--users",
+            description = "Users the streams belong to, in turn (stream n is user n % users); default: one per stream.")
+    Integer users;
+
+    @Option(
+            names = "--own-channels",
+            defaultValue = "0",
+            description = "Channels of its user's own (never published to) that each stream subscribes to as well.")
+    int ownChannels;
+
     @Option(names = "--ramp", defaultValue = "2000", description = "New streams a second, at most.")
     int ramp;
 
@@ -109,6 +120,24 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--max-in-flight", defaultValue = "256", description = "Pipelined publish requests, at most.")
     int maxInFlight;
+
+    @Option(
+            names = "--stats-pollers",
+            defaultValue = "0",
+            description = "Clients reading GET /api/sse/stats back to back during the measured phase.")
+    int statsPollers;
+
+    @Option(names = "--stats-query", defaultValue = "", description = "Query string of their requests, e.g. '?top=20'.")
+    String statsQuery;
+
+    @Option(
+            names = "--stats-interval-millis",
+            defaultValue = "0",
+            description = "Time between the starts of a poller's requests; 0: back to back.")
+    long statsIntervalMillis;
+
+    @Option(names = "--stats-max-polls", defaultValue = "100000", description = "Requests per stats poller, at most.")
+    long statsMaxPolls;
 
     @Option(
             names = "--server-pid",
@@ -172,6 +201,11 @@ public final class LoadCommand implements Callable<Integer> {
                 sourceAddresses >= 1 && sourceAddresses <= 254,
                 "source-addresses: " + sourceAddresses + " (expected: 1-254)");
         check(rate > 0, "rate: " + rate + " (expected: > 0)");
+        check(users == null || users >= 1, "users: " + users + " (expected: >= 1)");
+        check(ownChannels >= 0 && ownChannels <= 1000, "own-channels: " + ownChannels + " (expected: 0-1000)");
+        check(statsPollers >= 0 && statsPollers <= 16, "stats-pollers: " + statsPollers + " (expected: 0-16)");
+        check(statsIntervalMillis >= 0, "stats-interval-millis: " + statsIntervalMillis + " (expected: >= 0)");
+        check(statsQuery.isEmpty() || statsQuery.startsWith("?"), "stats-query: " + statsQuery + " (expected: ?…)");
         check(payloadBytes >= 48, "payload-bytes: " + payloadBytes + " (expected: >= 48)");
         Loopback.check(host);
         ProcessStats server = new ProcessStats(serverPids);
@@ -210,7 +244,18 @@ public final class LoadCommand implements Callable<Integer> {
                 Publisher.Phase warm = phase(publisher, warmupSeconds, true, server);
                 ProcessStats.Sample measureStart = server.sample();
                 long measureStartNanos = System.nanoTime();
+                StatsPoller poller = statsPollers == 0
+                        ? null
+                        : new StatsPoller(
+                                host,
+                                port,
+                                statsQuery,
+                                statsPollers,
+                                statsIntervalMillis,
+                                statsMaxPolls,
+                                durationSeconds);
                 Publisher.Phase measured = phase(publisher, durationSeconds, false, server);
+                StatsPoller.Result stats = poller == null ? StatsPoller.Result.NONE : poller.stop();
                 // Every accepted event should reach every open stream.
                 waitFor(
                         drainSeconds,
@@ -232,6 +277,7 @@ public final class LoadCommand implements Callable<Integer> {
                         publisher,
                         warm,
                         measured,
+                        stats,
                         connectTime,
                         baseline,
                         idle,
@@ -270,6 +316,8 @@ public final class LoadCommand implements Callable<Integer> {
                     port,
                     channel,
                     first,
+                    users == null ? connections : users,
+                    ownChannels,
                     count,
                     Math.max(1, ramp / processes),
                     maxPending,
@@ -365,6 +413,7 @@ public final class LoadCommand implements Callable<Integer> {
             Publisher publisher,
             Publisher.Phase warm,
             Publisher.Phase measured,
+            StatsPoller.Result stats,
             double connectTime,
             ProcessStats.Sample baseline,
             ProcessStats.Sample idle,
@@ -418,6 +467,12 @@ public final class LoadCommand implements Callable<Integer> {
                 r.connected() == 0 ? 0 : (idle.rssBytes() - baseline.rssBytes()) / r.connected(),
                 afterRun.rssBytes(),
                 afterClose.rssBytes(),
+                statsPollers,
+                stats.polls(),
+                stats.errors(),
+                stats.meanBytes(),
+                stats.p50(),
+                stats.p99(),
                 loadBefore,
                 loadAfter);
     }

@@ -40,6 +40,12 @@ import java.util.Locale;
  * @param rssPerConnection         (rssIdle − rssBaseline) / connected
  * @param rssAfterRun              server RSS at the end of the publishing, streams still open
  * @param rssAfterClose            server RSS after every stream closed (and a pause)
+ * @param statsPollers             clients reading the stats back to back during the measured phase
+ * @param statsPolls               stats answers they got (200)
+ * @param statsErrors              stats requests that failed
+ * @param statsMeanBytes           mean size of a stats answer
+ * @param statsP50                 stats request-to-answer time, median
+ * @param statsP99                 99th percentile
  * @param loadBefore               1-minute load average before the run
  * @param loadAfter                1-minute load average after the measured phase
  */
@@ -78,6 +84,12 @@ record LoadResult(
         long rssPerConnection,
         long rssAfterRun,
         long rssAfterClose,
+        int statsPollers,
+        long statsPolls,
+        long statsErrors,
+        long statsMeanBytes,
+        double statsP50,
+        double statsP99,
         double loadBefore,
         double loadAfter) {
 

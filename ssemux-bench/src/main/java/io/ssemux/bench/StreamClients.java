@@ -69,7 +69,7 @@ final class StreamClients implements AutoCloseable {
     }
 
     private void connect(int number) {
-        String uri = spec.target().streamUri(spec.channel(), number);
+        String uri = spec.target().streamUri(spec.channel(), number % spec.users(), spec.ownChannels());
         long start = System.nanoTime();
         InetSocketAddress local = new InetSocketAddress(sourceAddress(number), 0);
         ChannelFuture future = bootstrap

@@ -15,8 +15,12 @@ public enum Target {
     /** ssemux: {@code GET /api/sse/stream?channels=…&user=…}, {@code POST /api/sse/publish} with a JSON envelope. */
     SSEMUX {
         @Override
-        String streamUri(String channel, int connection) {
-            return "/api/sse/stream?channels=" + channel + "&user=u" + connection;
+        String streamUri(String channel, int user, int ownChannels) {
+            StringBuilder uri = new StringBuilder("/api/sse/stream?channels=").append(channel);
+            for (int i = 0; i < ownChannels; i++) {
+                uri.append(",u").append(user).append("-ch").append(i);
+            }
+            return uri.append("&user=u").append(user).toString();
         }
 
         @Override
@@ -28,7 +32,7 @@ public enum Target {
     /** Nchan (nginx): {@code GET /sub/<channel>} as EventSource, {@code POST /pub/<channel>} with the raw data. */
     NCHAN {
         @Override
-        String streamUri(String channel, int connection) {
+        String streamUri(String channel, int user, int ownChannels) {
             return "/sub/" + channel;
         }
 
@@ -38,8 +42,11 @@ public enum Target {
         }
     };
 
-    /** The path and query of connection number {@code connection}'s stream. */
-    abstract String streamUri(String channel, int connection);
+    /**
+     * The path and query of a stream of user number {@code user}: {@code channel}, and
+     * {@code ownChannels} more of that user's own where the server has channels per stream.
+     */
+    abstract String streamUri(String channel, int user, int ownChannels);
 
     /** The request that publishes {@code payload} (a JSON object) on {@code channel}. */
     abstract FullHttpRequest publish(String host, String channel, String payload);

@@ -1,5 +1,7 @@
 package io.ssemux.core;
 
+import static java.util.Objects.requireNonNull;
+
 import io.ssemux.core.spi.EncodedEvent;
 import io.ssemux.core.spi.EventLog;
 import io.ssemux.core.spi.Grants;
@@ -17,15 +19,16 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -42,10 +45,16 @@ import java.util.concurrent.atomic.LongAdder;
  * events after its replay (live events that overtake its opening task wait in its backlog). The
  * work under the lock is O(executors), not O(subscribers): the per-connection writes run on the
  * executors, in parallel.
+ *
+ * <p>Stats: the indexes that the stats read ({@code byChannel}, {@code byUser}, {@code byId}) are
+ * concurrent maps, changed under the lock but read without it ({@link Subscribers#size()} is
+ * volatile, a user's streams are a copy-on-write array), so {@link #stats()}, {@link #connectionsOf}, {@link #subscribersOf} and
+ * {@link #top} never take the lock, and a dashboard polling them cannot hold up a publish.
  */
 final class DefaultHub implements Hub {
     private static final Frame HEARTBEAT_COMMENT = SseEncoder.comment("heartbeat");
     private static final Frame HEARTBEAT_EVENT = SseEncoder.event(null, ControlEvents.HEARTBEAT, "{}");
+    private static final ConnectionState[] NO_STREAMS = new ConnectionState[0];
 
     private final HubConfig config;
     private final EventLog log;
@@ -59,10 +68,11 @@ final class DefaultHub implements Hub {
     private final Clock clock;
 
     private final Object lock = new Object();
-    private final Map<String, Subscribers> byChannel = new HashMap<>(); // guarded by lock
-    private final Subscribers allChannels = new Subscribers(); // guarded by lock
+    private final Map<String, Subscribers> byChannel = new ConcurrentHashMap<>(); // changed under lock
+    private final Subscribers allChannels = new Subscribers(); // changed under lock
     private int restrictedAll; // guarded by lock: connections in allChannels that may not read every public channel
-    private final Map<String, ArrayDeque<ConnectionState>> byUser = new HashMap<>(); // guarded by lock, oldest first
+    // Changed under lock; each value is an array never changed once in the map, oldest stream first.
+    private final Map<String, ConnectionState[]> byUser = new ConcurrentHashMap<>();
     private final Map<String, ConnectionState> byId = new ConcurrentHashMap<>();
     private final Map<Executor, Outbox> outboxes = new ConcurrentHashMap<>(); // one per executor, kept
     private boolean closed; // guarded by lock
@@ -218,14 +228,17 @@ final class DefaultHub implements Hub {
                     connection.queueReplay(replay.events());
                 }
             }
-            ArrayDeque<ConnectionState> ofUser = byUser.computeIfAbsent(
-                    connection.user(), u -> new ArrayDeque<>(Math.min(config.maxConnectionsPerUser(), 16)));
-            while (ofUser.size() >= config.maxConnectionsPerUser()) {
-                ConnectionState oldest = ofUser.peekFirst();
+            ConnectionState[] ofUser = byUser.get(connection.user());
+            while (ofUser != null && ofUser.length >= config.maxConnectionsPerUser()) {
+                ConnectionState oldest = ofUser[0];
                 removeLocked(oldest, CloseReason.EVICTED);
                 victims.add(oldest);
+                ofUser = byUser.get(connection.user());
             }
-            ofUser.addLast(connection);
+            ConnectionState[] grown =
+                    ofUser == null ? new ConnectionState[1] : Arrays.copyOf(ofUser, ofUser.length + 1);
+            grown[grown.length - 1] = connection;
+            byUser.put(connection.user(), grown);
             byId.put(connection.id(), connection);
             index(connection, channels);
             scheduleExpiry(connection);
@@ -439,11 +452,18 @@ final class DefaultHub implements Hub {
         unindex(connection, connection.channels());
         connection.cancelExpiry();
         byId.remove(connection.id());
-        ArrayDeque<ConnectionState> ofUser = byUser.get(connection.user());
-        if (ofUser != null) {
-            ofUser.remove(connection);
-            if (ofUser.isEmpty()) {
-                byUser.remove(connection.user());
+        ConnectionState[] ofUser = byUser.getOrDefault(connection.user(), NO_STREAMS);
+        for (int i = 0; i < ofUser.length; i++) {
+            if (ofUser[i] == connection) {
+                if (ofUser.length == 1) {
+                    byUser.remove(connection.user());
+                } else {
+                    ConnectionState[] rest = new ConnectionState[ofUser.length - 1];
+                    System.arraycopy(ofUser, 0, rest, 0, i);
+                    System.arraycopy(ofUser, i + 1, rest, i, rest.length - i);
+                    byUser.put(connection.user(), rest);
+                }
+                break;
             }
         }
         return true;
@@ -497,22 +517,10 @@ final class DefaultHub implements Hub {
 
     @Override
     public HubStats stats() {
-        Map<String, Integer> perUser = new HashMap<>();
-        Map<String, Integer> perChannel = new HashMap<>();
-        int connections;
-        synchronized (lock) {
-            byUser.forEach((user, list) -> perUser.put(user, list.size()));
-            byChannel.forEach((channel, subscribers) -> perChannel.put(channel, subscribers.size()));
-            if (allChannels.size() > 0) {
-                perChannel.put(Names.ALL, allChannels.size());
-            }
-            connections = byId.size();
-        }
         return new HubStats(
-                connections,
-                perUser.size(),
-                perUser,
-                perChannel,
+                byId.size(),
+                byUser.size(),
+                byChannel.size() + (allChannels.size() > 0 ? 1 : 0),
                 published.sum(),
                 delivered.sum(),
                 dropped.sum(),
@@ -521,6 +529,72 @@ final class DefaultHub implements Hub {
                 evicted.sum(),
                 slowConsumers.sum(),
                 log.stats());
+    }
+
+    @Override
+    public int connectionsOf(String user) {
+        requireNonNull(user, "user");
+        ConnectionState[] ofUser = byUser.get(user);
+        return ofUser == null ? 0 : ofUser.length;
+    }
+
+    @Override
+    public int subscribersOf(String channel) {
+        requireNonNull(channel, "channel");
+        if (channel.equals(Names.ALL)) {
+            return allChannels.size();
+        }
+        Subscribers subscribers = byChannel.get(channel);
+        return subscribers == null ? 0 : subscribers.size();
+    }
+
+    @Override
+    public HubTop top(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n: " + n + " (expected: >= 1)");
+        }
+        Top channels = new Top(n);
+        byChannel.forEach((channel, subscribers) -> channels.offer(channel, subscribers.size()));
+        channels.offer(Names.ALL, allChannels.size());
+        Top users = new Top(n);
+        byUser.forEach((user, streams) -> users.offer(user, streams.length));
+        return new HubTop(channels.largestFirst(), users.largestFirst());
+    }
+
+    /** The {@code n} largest counts offered, in a min-heap of {@code n}; not thread-safe. */
+    private static final class Top {
+        private static final Comparator<HubTop.Entry> LARGEST_FIRST =
+                Comparator.comparingInt(HubTop.Entry::count).reversed().thenComparing(HubTop.Entry::name);
+
+        private final int n;
+        private final PriorityQueue<HubTop.Entry> smallestFirst;
+
+        Top(int n) {
+            this.n = n;
+            this.smallestFirst = new PriorityQueue<>(Math.min(n, 128) + 1, LARGEST_FIRST.reversed());
+        }
+
+        void offer(String name, int count) {
+            if (count <= 0) {
+                return; // emptied since it was read
+            }
+            if (smallestFirst.size() == n) {
+                HubTop.Entry smallest = smallestFirst.peek();
+                if (count < smallest.count() || (count == smallest.count() && name.compareTo(smallest.name()) > 0)) {
+                    return;
+                }
+            }
+            smallestFirst.add(new HubTop.Entry(name, count));
+            if (smallestFirst.size() > n) {
+                smallestFirst.poll();
+            }
+        }
+
+        List<HubTop.Entry> largestFirst() {
+            List<HubTop.Entry> entries = new ArrayList<>(smallestFirst);
+            entries.sort(LARGEST_FIRST);
+            return entries;
+        }
     }
 
     @Override
@@ -569,7 +643,11 @@ final class DefaultHub implements Hub {
             for (Subscribers subscribers : byChannel.values()) {
                 n += subscribers.size();
             }
-            return n + byUser.values().stream().mapToInt(ArrayDeque::size).sum() + byId.size();
+            return n
+                    + byUser.values().stream()
+                            .mapToInt(streams -> streams.length)
+                            .sum()
+                    + byId.size();
         }
     }
 }

@@ -79,8 +79,30 @@ public interface Hub extends AutoCloseable {
      */
     Set<String> refresh(String connectionId, Principal principal);
 
-    /** A snapshot of the state and counters. */
+    /**
+     * The counts and counters: O(1), whatever the number of users and channels, and without waiting
+     * for the lock that publishes take. Cheap enough to poll.
+     */
     HubStats stats();
+
+    /** How many streams {@code user} has open (0 for none); O(1), without the publish lock. */
+    int connectionsOf(String user);
+
+    /**
+     * How many streams are subscribed to {@code channel} ({@code all} counts the streams subscribed to
+     * every channel; 0 for none); O(1), without the publish lock.
+     */
+    int subscribersOf(String channel);
+
+    /**
+     * The {@code n} channels with the most subscribers and the {@code n} users with the most streams,
+     * largest first, ties by name. One pass over the channels and the users, each kept in a heap of
+     * {@code n}, without the publish lock: O((channels + users) log n) time on the caller's thread,
+     * O(n) memory.
+     *
+     * @throws IllegalArgumentException {@code n < 1}
+     */
+    HubTop top(int n);
 
     /** Ends every stream and stops the heartbeats; idempotent. */
     @Override

@@ -1,15 +1,16 @@
 package io.ssemux.core;
 
 import io.ssemux.core.spi.EventLog;
-import java.util.Map;
 
 /**
- * A snapshot of the hub's state and counters since start. Counters are monotonic.
+ * The hub's counts and counters since start: a summary that costs O(1) to take, whatever the number
+ * of users and channels. Counters are monotonic. Each figure is read on its own, without the hub's
+ * lock, so under load two figures may be a few operations apart. For one user's or channel's count
+ * see {@link Hub#connectionsOf} and {@link Hub#subscribersOf}; for the largest, {@link Hub#top}.
  *
  * @param connections             open streams
  * @param users                   users with at least one open stream
- * @param connectionsPerUser      open streams per user
- * @param subscribersPerChannel   open streams per subscribed channel ({@code all} included)
+ * @param channels                channels with at least one subscriber ({@code all} included)
  * @param eventsPublished         events accepted by {@link Hub#publish}
  * @param eventsDelivered         event frames written to a stream (live or replayed)
  * @param eventsDropped           event frames not written because their stream was cut as a slow consumer
@@ -22,8 +23,7 @@ import java.util.Map;
 public record HubStats(
         int connections,
         int users,
-        Map<String, Integer> connectionsPerUser,
-        Map<String, Integer> subscribersPerChannel,
+        int channels,
         long eventsPublished,
         long eventsDelivered,
         long eventsDropped,
@@ -31,9 +31,4 @@ public record HubStats(
         long connectionsClosed,
         long connectionsEvicted,
         long slowConsumerDisconnects,
-        EventLog.Stats history) {
-    public HubStats {
-        connectionsPerUser = Map.copyOf(connectionsPerUser);
-        subscribersPerChannel = Map.copyOf(subscribersPerChannel);
-    }
-}
+        EventLog.Stats history) {}

@@ -8,7 +8,8 @@ import java.util.Arrays;
  * one per connection.
  *
  * <p>Copy-on-write: the hub changes it under its lock; publish tasks iterate the arrays they were
- * handed without locking, since a published array is never changed.
+ * handed without locking, since a published array is never changed. {@link #size()} may be read
+ * without the lock (for the stats).
  */
 final class Subscribers {
     /** The connections of one executor. */
@@ -18,7 +19,7 @@ final class Subscribers {
     private static final Group[] NO_GROUPS = new Group[0];
 
     private Group[] groups = NO_GROUPS;
-    private int size;
+    private volatile int size; // written under the hub's lock only
 
     Group[] groups() {
         return groups;
@@ -28,6 +29,7 @@ final class Subscribers {
         return size;
     }
 
+    @SuppressWarnings("NonAtomicVolatileUpdate") // one writer at a time: the hub's lock
     void add(ConnectionState connection) {
         Outbox outbox = connection.outbox();
         for (int i = 0; i < groups.length; i++) {
@@ -47,6 +49,7 @@ final class Subscribers {
         size++;
     }
 
+    @SuppressWarnings("NonAtomicVolatileUpdate") // one writer at a time: the hub's lock
     void remove(ConnectionState connection) {
         for (int i = 0; i < groups.length; i++) {
             ConnectionState[] members = groups[i].members();

@@ -44,6 +44,11 @@ final class JsonApiHandler extends EndpointHandler {
     private static final Set<String> SUBSCRIPTION_FIELDS = Set.of("connectionId", "subscribe", "unsubscribe");
     private static final Set<String> TOKEN_FIELDS = Set.of("connectionId");
 
+    /** The most entries {@code ?top=} lists, of channels and of users each. */
+    static final int MAX_TOP = 100;
+    /** The most {@code ?user=} or {@code ?channel=} values in one stats request. */
+    static final int MAX_DETAILS = 100;
+
     private final Hub hub;
     private final boolean statsOpen;
 
@@ -134,9 +139,57 @@ final class JsonApiHandler extends EndpointHandler {
                         "stats: not granted to user " + Names.quote(principal.user()) + " (expected: the admin grant)");
             }
         }
-        return Responses.json(
-                HttpResponseStatus.OK,
-                StatsJson.of(hub.stats(), req.queryParameter("user"), StatsJson.heapUsedBytes()));
+        Map<String, Object> answer = StatsJson.of(hub.stats(), StatsJson.heapUsedBytes());
+        List<String> users = details(req, "user");
+        if (!users.isEmpty()) {
+            Map<String, Integer> perUser = new LinkedHashMap<>();
+            for (String user : users) {
+                perUser.put(user, hub.connectionsOf(user));
+            }
+            answer.put("connectionsPerUser", perUser);
+        }
+        List<String> channels = details(req, "channel");
+        if (!channels.isEmpty()) {
+            Map<String, Integer> perChannel = new LinkedHashMap<>();
+            for (String channel : channels) {
+                if (!Names.isValid(channel)) {
+                    throw SsemuxException.badRequest(
+                            "channel: " + Names.quote(channel) + " (expected: " + Names.GRAMMAR + ")");
+                }
+                perChannel.put(channel, hub.subscribersOf(channel));
+            }
+            answer.put("subscribersPerChannel", perChannel);
+        }
+        String top = req.queryParameter("top");
+        if (top != null) {
+            StatsJson.addTop(answer, hub.top(topCount(top)));
+        }
+        return Responses.json(HttpResponseStatus.OK, answer);
+    }
+
+    /** The values of a detail parameter ({@code user}, {@code channel}): non-empty, at most {@value #MAX_DETAILS}. */
+    private static List<String> details(NettyRequest req, String name) {
+        List<String> values = req.queryParameters(name);
+        if (values.size() > MAX_DETAILS) {
+            throw SsemuxException.badRequest(
+                    name + ": " + values.size() + " values (expected: at most " + MAX_DETAILS + ")");
+        }
+        for (String value : values) {
+            if (value.isEmpty()) {
+                throw SsemuxException.badRequest(name + ": empty (expected: a " + name + " name)");
+            }
+        }
+        return values;
+    }
+
+    /** {@code ?top=n}: an integer from 1, capped at {@value #MAX_TOP}. */
+    private static int topCount(String text) {
+        int n = !text.matches("[0-9]+") ? 0 : text.length() > 9 ? MAX_TOP : Integer.parseInt(text);
+        if (n < 1) {
+            throw SsemuxException.badRequest("top: " + Names.quote(text) + " (expected: an integer from 1 to " + MAX_TOP
+                    + "; more means " + MAX_TOP + ")");
+        }
+        return Math.min(n, MAX_TOP);
     }
 
     // ---- JSON bodies ----

@@ -1,28 +1,26 @@
 package io.ssemux.netty.internal;
 
 import io.ssemux.core.HubStats;
+import io.ssemux.core.HubTop;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
-/** The body of {@code GET /api/sse/stats}: the hub's stats as docs/PROTOCOL.md lists them, keys in a fixed order. */
+/**
+ * The body of {@code GET /api/sse/stats}: the hub's summary as docs/PROTOCOL.md lists it, keys in a
+ * fixed order, then the details asked for. Its size does not grow with the number of users or
+ * channels: the details are bounded by the query.
+ */
 final class StatsJson {
     private StatsJson() {}
 
-    /**
-     * @param user when not {@code null}, {@code connectionsPerUser} holds only this user (with 0
-     *             when it has no stream)
-     * @param heapUsedBytes the JVM's heap in use
-     */
-    static Map<String, Object> of(HubStats s, String user, long heapUsedBytes) {
+    /** The summary, O(1). */
+    static Map<String, Object> of(HubStats s, long heapUsedBytes) {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("connections", s.connections());
         answer.put("users", s.users());
-        Map<String, Integer> perUser = user == null
-                ? new TreeMap<>(s.connectionsPerUser())
-                : Map.of(user, s.connectionsPerUser().getOrDefault(user, 0));
-        answer.put("connectionsPerUser", perUser);
-        answer.put("subscribersPerChannel", new TreeMap<>(s.subscribersPerChannel()));
+        answer.put("channels", s.channels());
         answer.put("eventsPublished", s.eventsPublished());
         answer.put("eventsDelivered", s.eventsDelivered());
         answer.put("eventsDropped", s.eventsDropped());
@@ -38,6 +36,23 @@ final class StatsJson {
         answer.put("history", history);
         answer.put("heapUsedBytes", heapUsedBytes);
         return answer;
+    }
+
+    /** Adds {@code topChannels} and {@code topUsers}: arrays, largest first. */
+    static void addTop(Map<String, Object> answer, HubTop top) {
+        answer.put("topChannels", entries(top.channels(), "channel", "subscribers"));
+        answer.put("topUsers", entries(top.users(), "user", "connections"));
+    }
+
+    private static List<Map<String, Object>> entries(List<HubTop.Entry> entries, String name, String count) {
+        List<Map<String, Object>> list = new ArrayList<>(entries.size());
+        for (HubTop.Entry entry : entries) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put(name, entry.name());
+            item.put(count, entry.count());
+            list.add(item);
+        }
+        return list;
     }
 
     /** The heap in use now, as {@link Runtime} sees it. */
