@@ -280,7 +280,8 @@ class HostileLoadFuzzTest {
         }
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(hub.stats().connections()).isEqualTo(held.size()));
-        assertThat(hub.stats().connectionsPerUser()).isEqualTo(Map.of(WATCHER, held.size()));
+        assertThat(hub.connectionsOf(WATCHER)).isEqualTo(held.size());
+        assertThat(hub.stats().users()).isEqualTo(1);
     }
 
     // ---- talking to the server ----
