@@ -172,4 +172,26 @@ class SecureServerTest {
             assertThat(weak.output()).contains("short-keys line 1: a key of 5 characters (expected: at least 24)");
         }
     }
+
+    @Test
+    void theDemosUploadsNeedATokenWhenTheServerHasAKey() throws Exception {
+        Path secretFile = Files.writeString(dir.resolve("demo.secret"), new String(secret, StandardCharsets.UTF_8));
+        try (ServerProcess demo = ServerProcess.start(
+                Map.of(),
+                "--port",
+                "0",
+                "--jwt-secret-file",
+                secretFile.toString(),
+                "--data-dir",
+                dir.resolve("demo-data").toString())) {
+            int demoPort = demo.awaitPort();
+            HttpResponse<String> anonymous = send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + demoPort + "/api/projects/p1/photos?user=alice"))
+                    .header("Content-Type", "multipart/form-data; boundary=b")
+                    .POST(HttpRequest.BodyPublishers.ofString("--b--\r\n")));
+
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(anonymous.body()).contains("no token");
+        }
+    }
 }
