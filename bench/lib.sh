@@ -58,6 +58,28 @@ start_ssemux() {
   log "ssemux pid $SERVER_PID ($("$BENCH_JAVA_HOME/bin/java" -version 2>&1 | head -1)) flags: $SSEMUX_JVM_FLAGS ${SSEMUX_ARGS:-}"
 }
 
+# Starts ssemux as scripts/run does: the shaded jar on the JVM's default flags, plus the arguments;
+# SOAK_JVM_FLAGS (default none) go before -jar. Sets SERVER_PID. Refuses a port something already answers on.
+start_ssemux_as_run() {
+  local port=$1; shift
+  if curl -s -o /dev/null -m 1 "http://127.0.0.1:$port/healthz"; then
+    log "something already answers on port $port: set SOAK_PORT to a free one"; exit 1
+  fi
+  "$BENCH_JAVA_HOME/bin/java" ${SOAK_JVM_FLAGS:-} -jar "$SERVER_JAR" --port "$port" "$@" >"$RUN_DIR/ssemux.log" 2>&1 &
+  SERVER_PID=$!
+  SERVER_PIDS+=("$SERVER_PID")
+  wait_http "http://127.0.0.1:$port/healthz" 30
+  log "ssemux pid $SERVER_PID ($("$BENCH_JAVA_HOME/bin/java" -version 2>&1 | head -1)) flags: ${SOAK_JVM_FLAGS:-(JVM defaults)} args: $*"
+}
+
+# Installs Debian's python3-matplotlib when it is missing (the charts need it).
+need_matplotlib() {
+  if ! /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
+    log "installing python3-matplotlib"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-matplotlib >&2
+  fi
+}
+
 # Installs Debian's Nchan module when it is missing, starts nginx (1 worker) on $NCHAN_PORT with
 # bench/nchan/nginx.conf.template under a temp dir; sets SERVER_PID to the worker's pid.
 start_nchan() {

@@ -20,7 +20,10 @@ for path in glob.glob(os.path.join(results_dir, "*.json")):
     if name.endswith(".heap"):
         continue
     with open(path) as f:
-        runs[name] = json.load(f)
+        data = json.load(f)
+    if not isinstance(data, dict) or "lost" not in data:
+        continue  # not a load run: jmh.json, soak.json
+    runs[name] = data
     heap = os.path.join(results_dir, name + ".heap.json")
     if os.path.exists(heap):
         with open(heap) as f:

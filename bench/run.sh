@@ -12,12 +12,17 @@
 #                                               20 events/s, without and with 4 clients reading /api/sse/stats
 #                                               back to back (STATS_QUERY; STATS_INTERVAL_MILLIS paces them)
 #   bench/run.sh all                            every scenario for both (and jdk25), then the table and the chart
+#   bench/run.sh soak      [minutes]            ssemux as scripts/run starts it, under churn, publishes, slow
+#                                               readers and bad requests for 30 minutes: memory, fds over time
 #
 # Results: JSON per run, rows.md and, after 'all' or 'report', table.md and chart.png in
 # $RESULTS_DIR (default docs/bench). Env: BENCH_JAVA_HOME (server JDK), SSEMUX_JVM_FLAGS,
 # SSEMUX_IO_THREADS (default 2), QUIET_LOAD (default 0.7) and QUIET_WAIT (seconds to wait for it,
 # default 120), REPEAT (runs of fanout1k/fanout10k/stats, default 3), BENCH_SKIP_BUILD=1, SERVER_JAR
-# (the ssemux build to measure, default this tree's), LABEL_SUFFIX (appended to every run's name).
+# (the ssemux build to measure, default this tree's), LABEL_SUFFIX (appended to every run's name);
+# for soak: SOAK_PORT (default 18180), SOAK_TIMEOUT (the server's header/body/keep-alive timeouts,
+# default 5 s), SOAK_JVM_FLAGS (default none, as scripts/run), SOAK_ARGS (more options of
+# 'ssemux-bench.jar soak').
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -118,12 +123,35 @@ sweep() {
 }
 
 report() {
-  local py=/usr/bin/python3
-  if ! "$py" -c 'import matplotlib' 2>/dev/null; then
-    log "installing python3-matplotlib"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-matplotlib >&2
+  need_matplotlib
+  /usr/bin/python3 "$BENCH_DIR/report.py" "$RESULTS_DIR"
+}
+
+# The server as scripts/run starts it (no JVM flags, no demo), with short HTTP timeouts, under a
+# mixed and hostile load for $1 minutes; samples of its memory, descriptors and streams every 10 s.
+soak() {
+  local minutes=${1:-30} port=${SOAK_PORT:-18180} timeout=${SOAK_TIMEOUT:-5}
+  if [[ ! $minutes =~ ^[0-9]+([.][0-9]+)?$ ]]; then
+    echo "minutes: '$minutes' (expected: a number, default 30)" >&2; exit 2
   fi
-  "$py" "$BENCH_DIR/report.py" "$RESULTS_DIR"
+  need_matplotlib
+  start_ssemux_as_run "$port" --no-demo --header-timeout-seconds "$timeout" --body-timeout-seconds "$timeout" \
+      --keep-alive-timeout-seconds "$timeout"
+  # shellcheck disable=SC2086 # SOAK_ARGS is a list of options
+  java -XX:+UseSerialGC -Xmx256m -jar "$BENCH_JAR" soak --port "$port" --server-pid "$SERVER_PID" \
+      --duration-seconds "$(awk -v m="$minutes" 'BEGIN { print m * 60 }')" --timeout-seconds "$timeout" \
+      --jdk-bin "$BENCH_JAVA_HOME/bin" --server-log "$RUN_DIR/ssemux.log" --histogram-dir "$RUN_DIR" \
+      --out "$RUN_DIR/soak.json" ${SOAK_ARGS:-} | tee "$RUN_DIR/soak-summary.json" \
+      || log "soak: a 5xx or an unexpected outcome: see 'problems' in soak.json"
+  stop_servers
+  cp "$RUN_DIR/soak.json" "$RESULTS_DIR/soak.json"
+  local when
+  for when in warm end; do
+    if [[ -f "$RUN_DIR/soak-histogram-$when.txt" ]]; then
+      head -30 "$RUN_DIR/soak-histogram-$when.txt" >"$RESULTS_DIR/soak-histogram-$when.txt"
+    fi
+  done
+  /usr/bin/python3 "$BENCH_DIR/soak.py" "$RESULTS_DIR/soak.json" "$RESULTS_DIR/soak.png"
 }
 
 jdk25() {
@@ -147,8 +175,9 @@ window() {
 build
 case "$scenario" in
   idle|fanout1k|fanout10k|sweep|jdk25|window|stats) "$scenario" ;;
+  soak) soak "${2:-30}" ;;
   all) servers=both; idle; fanout1k; fanout10k; sweep; jdk25; window; report ;;
   report) report ;;
-  *) sed -n '2,19p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,25p' "$0" >&2; exit 2 ;;
 esac
 cat "$RUN_DIR/rows.md" 2>/dev/null || true

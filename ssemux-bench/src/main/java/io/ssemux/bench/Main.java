@@ -5,7 +5,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The load generator's command line: {@code load} runs a scenario against a server, {@code jmh} runs
+ * The load generator's command line: {@code load} runs a scenario against a server, {@code soak} a
+ * long mixed and hostile load that watches the server's memory, {@code jmh} runs
  * the microbenchmarks (JMH's own options follow it), {@code worker} is a share of {@code load} in a
  * child process.
  */
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "ssemux-bench 0.1.0",
         description = "Load generator and microbenchmarks of ssemux (and of other SSE servers, for comparison).",
-        subcommands = {LoadCommand.class, WorkerCommand.class})
+        subcommands = {LoadCommand.class, SoakCommand.class, WorkerCommand.class})
 public final class Main {
 
     public static void main(String[] args) throws Exception {

@@ -260,6 +260,12 @@ final class ConnectionState implements Connection {
     }
 
     private void cutAsSlowConsumer(int droppedEvents) {
+        if (!sink.isOpen()) {
+            // Not slow but gone: the transport closed it (a reset, a failed write) and its report is on the way.
+            hub.remove(this, CloseReason.CLIENT_GONE);
+            end(null);
+            return;
+        }
         hub.countDropped(droppedEvents);
         hub.remove(this, CloseReason.SLOW_CONSUMER);
         end(null);

@@ -318,6 +318,31 @@ class HubTest {
     }
 
     @Test
+    void aStreamWhoseTransportClosedItIsGoneNotASlowConsumer() {
+        List<CloseReason> reasons = new ArrayList<>();
+        Hub hub = hub(Hub.builder().listener(new HubListener() {
+            @Override
+            public void closed(ConnectionInfo connection, CloseReason reason) {
+                reasons.add(reason);
+            }
+        }));
+        RecordingSink reset = new RecordingSink();
+        Connection connection = connect(hub, "a", reset, "jobs");
+        // The client reset the connection: the transport closed it, and its report has not reached the hub yet.
+        reset.writable = false;
+        reset.open = false;
+
+        hub.publish("jobs", "t", "1");
+        connection.closed(CloseReason.CLIENT_GONE); // the report, late
+
+        assertThat(reasons).containsExactly(CloseReason.CLIENT_GONE);
+        HubStats stats = hub.stats();
+        assertThat(stats.slowConsumerDisconnects()).isZero();
+        assertThat(stats.eventsDropped()).isZero();
+        assertThat(stats.connections()).isZero();
+    }
+
+    @Test
     void opensAStreamWithoutChannelsThatLaterSubscribes() {
         Hub hub = hub();
         RecordingSink sink = new RecordingSink();

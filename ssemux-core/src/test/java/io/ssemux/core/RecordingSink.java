@@ -12,6 +12,7 @@ final class RecordingSink implements SseSink {
     final List<Frame> sent = new CopyOnWriteArrayList<>();
     final List<Frame> flushed = new ArrayList<>();
     boolean writable = true;
+    boolean open = true;
     boolean closed;
     Frame farewell;
 
@@ -23,6 +24,11 @@ final class RecordingSink implements SseSink {
     @Override
     public boolean isWritable() {
         return writable;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
     }
 
     @Override

@@ -15,8 +15,21 @@ public interface SseSink {
     /** The single thread that runs this sink's calls, in the order they were submitted. */
     Executor executor();
 
-    /** Whether the transport's outbound buffer is below its limit; false means a slow consumer. */
+    /**
+     * Whether the transport's outbound buffer is below its limit; false, while the sink is
+     * {@linkplain #isOpen() open}, means a slow consumer.
+     */
     boolean isWritable();
+
+    /**
+     * Whether the connection is still open. A transport that closes a connection by itself (the
+     * client reset it, a write failed) reports it through {@link Connection#closed} a moment later;
+     * until then the sink is not writable, and this tells that apart from a full buffer. True by
+     * default, for sinks that never close by themselves.
+     */
+    default boolean isOpen() {
+        return true;
+    }
 
     /** Queues the frame's bytes; nothing reaches the socket before {@link #flush()}. */
     void send(Frame frame);

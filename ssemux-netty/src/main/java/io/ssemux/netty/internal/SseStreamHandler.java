@@ -63,6 +63,11 @@ final class SseStreamHandler extends ChannelInboundHandlerAdapter implements Sse
     }
 
     @Override
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    @Override
     public void send(Frame frame) {
         ctx.write(wire(frame), ctx.voidPromise());
     }
