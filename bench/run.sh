@@ -148,7 +148,7 @@ soak() {
   local when
   for when in warm end; do
     if [[ -f "$RUN_DIR/soak-histogram-$when.txt" ]]; then
-      head -30 "$RUN_DIR/soak-histogram-$when.txt" >"$RESULTS_DIR/soak-histogram-$when.txt"
+      sed -n '2,31p' "$RUN_DIR/soak-histogram-$when.txt" >"$RESULTS_DIR/soak-histogram-$when.txt" # without "<pid>:"
     fi
   done
   /usr/bin/python3 "$BENCH_DIR/soak.py" "$RESULTS_DIR/soak.json" "$RESULTS_DIR/soak.png"

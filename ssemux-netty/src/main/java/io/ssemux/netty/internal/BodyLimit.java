@@ -7,10 +7,14 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.ssemux.core.SsemuxException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Enforces the body limit of each request's route while the body is read, in front of the
@@ -24,18 +28,20 @@ import io.ssemux.core.SsemuxException;
  * p.addLast(new HttpObjectAggregator(routes.largestMaxBodyBytes()));
  * </pre>
  *
- * <p>The rest of a refused body is read and dropped, so that a client that is still sending gets
- * to read the answer (closing with unread bytes would reset the connection and could lose it) and
- * the connection serves its next request. Past twice the limit of dropped bytes the connection is
- * closed instead. A client that sent {@code Expect: 100-continue} sends no body: the connection
- * closes after the answer. One instance per connection; event loop only.
+ * <p>The 413 goes out at once with {@code Connection: close}; the rest of the refused body is then
+ * read and dropped and the connection closed when it ends (a lingering close, as nginx does), so
+ * that a client that is still sending gets to read the answer: closing with unread bytes would
+ * reset the connection and could lose it. The body timeout ends a client that stops sending, and
+ * {@link MultipartUploadHandler#LINGER_TIME} one that sends for too long. A client that sent
+ * {@code Expect: 100-continue} sends no body: the connection closes after the answer. One instance
+ * per connection; event loop only.
  */
 final class BodyLimit extends ChannelInboundHandlerAdapter {
     private final Routes routes;
     private int limit;
     private long received;
     private ChannelFuture refusal;
-    private long dropBudget;
+    private ScheduledFuture<?> lingerEnd;
 
     BodyLimit(Routes routes) {
         this.routes = routes;
@@ -79,22 +85,43 @@ final class BodyLimit extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(content);
     }
 
-    private void refuse(ChannelHandlerContext ctx, boolean close) {
+    private void refuse(ChannelHandlerContext ctx, boolean expectsContinue) {
         FullHttpResponse response = Responses.error(SsemuxException.payloadTooLarge(
                 "body: larger than " + limit + " bytes (expected: at most " + limit + ")"));
-        if (close) {
-            HttpUtil.setKeepAlive(response, false); // the keep-alive handler closes after writing it
+        HttpUtil.setKeepAlive(response, false);
+        if (expectsContinue) {
+            refusal = ctx.writeAndFlush(response); // the keep-alive handler closes after writing it
+            return;
         }
-        refusal = ctx.writeAndFlush(response);
-        dropBudget = 2L * limit;
+        // Past the keep-alive handler, which would close at once: the body is dropped until it ends.
+        ChannelHandlerContext beforeKeepAlive = ctx.pipeline().context(HttpServerKeepAliveHandler.class);
+        refusal = (beforeKeepAlive != null ? beforeKeepAlive : ctx).writeAndFlush(response);
+        lingerEnd = ctx.executor()
+                .schedule(
+                        () -> {
+                            ctx.close();
+                        },
+                        MultipartUploadHandler.LINGER_TIME.toNanos(),
+                        TimeUnit.NANOSECONDS);
     }
 
-    /** Drops a refused body's content; closes once past the budget. */
+    /** Drops a refused body's content; closes once it has ended. */
     private void drop(ChannelHandlerContext ctx, HttpContent content) {
-        dropBudget -= content.content().readableBytes();
+        boolean last = content instanceof LastHttpContent;
         ReferenceCountUtil.release(content);
-        if (dropBudget < 0 && ctx.channel().isOpen()) {
+        if (last && ctx.channel().isOpen()) {
+            if (lingerEnd != null) {
+                lingerEnd.cancel(false);
+                lingerEnd = null;
+            }
             refusal.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (lingerEnd != null) {
+            lingerEnd.cancel(false);
         }
     }
 
