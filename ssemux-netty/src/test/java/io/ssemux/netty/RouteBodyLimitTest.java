@@ -1,28 +1,24 @@
 package io.ssemux.netty;
 
+import static io.ssemux.netty.RawHttp.readResponse;
+import static io.ssemux.netty.RawHttp.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ssemux.core.Hub;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Routes with a body limit of their own, enforced while the body is read. */
 class RouteBodyLimitTest {
     private static final int UPLOAD_LIMIT = 200_000;
-    private static final Pattern CONTENT_LENGTH = Pattern.compile("content-length: *(\\d+)");
 
     private final AtomicInteger handled = new AtomicInteger();
 
@@ -170,30 +166,6 @@ class RouteBodyLimitTest {
 
     private static String chunk(int size) {
         return Integer.toHexString(size) + "\r\n" + "x".repeat(size) + "\r\n";
-    }
-
-    private static void write(Socket socket, String text) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(text.getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
-
-    /** One response with a Content-Length: its head and body. */
-    private static String readResponse(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new AssertionError("the connection ended within a response head: " + head);
-            }
-            head.write(b);
-        }
-        String headText = head.toString(StandardCharsets.US_ASCII);
-        Matcher length = CONTENT_LENGTH.matcher(headText.toLowerCase(Locale.ROOT));
-        if (!length.find()) {
-            throw new AssertionError("no Content-Length in " + headText);
-        }
-        return headText + new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8);
     }
 
     private static boolean endsOrResets(InputStream in) {

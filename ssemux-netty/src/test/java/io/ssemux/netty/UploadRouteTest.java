@@ -1,12 +1,12 @@
 package io.ssemux.netty;
 
+import static io.ssemux.netty.RawHttp.readResponse;
+import static io.ssemux.netty.RawHttp.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,12 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +29,6 @@ class UploadRouteTest {
     private static final int LIMIT = 8 * 1024 * 1024;
     private static final int IN_FLIGHT = 4;
     private static final String TYPE = "multipart/form-data; boundary=XyZ";
-    private static final Pattern CONTENT_LENGTH = Pattern.compile("content-length: *(\\d+)");
 
     @TempDir
     Path kept;
@@ -295,29 +291,5 @@ class UploadRouteTest {
         Socket socket = new Socket("127.0.0.1", server.port());
         socket.setSoTimeout(10_000);
         return socket;
-    }
-
-    private static void write(Socket socket, String text) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(text.getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
-
-    /** One response with a Content-Length: its head and body. */
-    private static String readResponse(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new AssertionError("the connection ended within a response head: " + head);
-            }
-            head.write(b);
-        }
-        String headText = head.toString(StandardCharsets.US_ASCII);
-        Matcher length = CONTENT_LENGTH.matcher(headText.toLowerCase(Locale.ROOT));
-        if (!length.find()) {
-            throw new AssertionError("no Content-Length in " + headText);
-        }
-        return headText + new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8);
     }
 }
