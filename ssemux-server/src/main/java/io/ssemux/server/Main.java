@@ -344,7 +344,7 @@ public final class Main implements Callable<Integer> {
                             Duration.ofSeconds(bodyTimeoutSeconds),
                             Duration.ofSeconds(keepAliveTimeoutSeconds))
                     .maxTokenBytes(maxTokenBytes);
-            if (maxSockets > 0) {
+            if (maxSockets != 0) { // 0: the default; a negative one is refused by the builder
                 builder.maxSockets(maxSockets);
             }
             if (ioThreads > 0) {

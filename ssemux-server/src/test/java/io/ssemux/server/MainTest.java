@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class MainTest {
     private static final Duration EXIT_BOUND = Duration.ofSeconds(15);
@@ -56,6 +58,23 @@ class MainTest {
         try (ServerProcess bad = ServerProcess.start(Map.of(), "--port", "0", "--max-connections-per-user", "0")) {
             assertThat(bad.awaitExit(EXIT_BOUND)).isEqualTo(2);
             assertThat(bad.output()).contains("Invalid setting: maxConnectionsPerUser: 0 (expected: > 0)");
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--max-token-bytes|10|Invalid setting: maxTokenBytes: 10 (expected: 256 to 65536)",
+                "--header-timeout-seconds|0|Invalid setting: header: PT0S (expected: > 0)",
+                "--history-max-bytes|0|Invalid setting: historyMaxBytes: 0 (expected: > 0)",
+                "--max-event-bytes|-1|Invalid setting: maxEventBytes: -1 (expected: > 0)",
+                "--max-sockets|-5|Invalid setting: maxSockets: -5 (expected: > 0)"
+            })
+    void refusesAnInvalidLimitOrTimeoutWithAClearMessage(String flag, String value, String message) throws Exception {
+        try (ServerProcess bad = ServerProcess.start(Map.of(), "--port", "0", "--no-demo", flag, value)) {
+            assertThat(bad.awaitExit(EXIT_BOUND)).isEqualTo(2);
+            assertThat(bad.output()).contains(message);
         }
     }
 
