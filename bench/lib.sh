@@ -58,18 +58,21 @@ start_ssemux() {
   log "ssemux pid $SERVER_PID ($("$BENCH_JAVA_HOME/bin/java" -version 2>&1 | head -1)) flags: $SSEMUX_JVM_FLAGS ${SSEMUX_ARGS:-}"
 }
 
-# Starts ssemux as scripts/run does: the shaded jar on the JVM's default flags, plus the arguments;
-# SOAK_JVM_FLAGS (default none) go before -jar. Sets SERVER_PID. Refuses a port something already answers on.
+# Starts ssemux as scripts/run does: the shaded jar through bin/ssemux with its JVM settings, plus
+# the arguments; SOAK_JVM_FLAGS (default none) are its JAVA_OPTS. Sets SERVER_PID. Refuses a port something already answers on.
 start_ssemux_as_run() {
   local port=$1; shift
   if curl -s -o /dev/null -m 1 "http://127.0.0.1:$port/healthz"; then
     log "something already answers on port $port: set SOAK_PORT to a free one"; exit 1
   fi
-  "$BENCH_JAVA_HOME/bin/java" ${SOAK_JVM_FLAGS:-} -jar "$SERVER_JAR" --port "$port" "$@" >"$RUN_DIR/ssemux.log" 2>&1 &
+  # The launcher execs java, so its pid is the server's.
+  JAVA_HOME=$BENCH_JAVA_HOME SSEMUX_JAR=$SERVER_JAR JAVA_OPTS="${SOAK_JVM_FLAGS:-}" \
+      "$REPO_DIR/ssemux-server/src/main/dist/bin/ssemux" --port "$port" "$@" >"$RUN_DIR/ssemux.log" 2>&1 &
   SERVER_PID=$!
   SERVER_PIDS+=("$SERVER_PID")
   wait_http "http://127.0.0.1:$port/healthz" 30
-  log "ssemux pid $SERVER_PID ($("$BENCH_JAVA_HOME/bin/java" -version 2>&1 | head -1)) flags: ${SOAK_JVM_FLAGS:-(JVM defaults)} args: $*"
+  log "ssemux pid $SERVER_PID ($("$BENCH_JAVA_HOME/bin/java" -version 2>&1 | head -1)) through bin/ssemux," \
+      "JAVA_OPTS: ${SOAK_JVM_FLAGS:-(none)} args: $*"
 }
 
 # Installs Debian's python3-matplotlib when it is missing (the charts need it).

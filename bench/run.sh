@@ -21,7 +21,7 @@
 # default 120), REPEAT (runs of fanout1k/fanout10k/stats, default 3), BENCH_SKIP_BUILD=1, SERVER_JAR
 # (the ssemux build to measure, default this tree's), LABEL_SUFFIX (appended to every run's name);
 # for soak: SOAK_PORT (default 18180), SOAK_TIMEOUT (the server's header/body/keep-alive timeouts,
-# default 5 s), SOAK_JVM_FLAGS (default none, as scripts/run), SOAK_ARGS (more options of
+# default 5 s), SOAK_JVM_FLAGS (JAVA_OPTS added to the launcher's, default none, as scripts/run), SOAK_ARGS (more options of
 # 'ssemux-bench.jar soak').
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"

@@ -220,7 +220,7 @@ public final class SsemuxServer implements AutoCloseable {
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private int acceptBacklog = 4096;
         private int maxBodyBytes = 64 * 1024;
-        private int outboundLimitBytes = 256 * 1024;
+        private int outboundLimitBytes = 128 * 1024;
         private Duration flushWindow = Duration.ZERO;
         private SslContext tls;
         private boolean trustAnyoneOnNetwork;
@@ -289,7 +289,7 @@ public final class SsemuxServer implements AutoCloseable {
             return this;
         }
 
-        /** Most bytes waiting to be sent to one stream (default 256 KiB); past it the stream is cut as a slow consumer. */
+        /** Most bytes waiting to be sent to one stream (default 128 KiB); past it the stream is cut as a slow consumer. */
         public Builder outboundLimitBytes(int n) {
             if (n < 1024) {
                 throw new IllegalArgumentException("outboundLimitBytes: " + n + " (expected: >= 1024)");

@@ -144,7 +144,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(
             names = "--outbound-limit-bytes",
-            defaultValue = "${env:SSEMUX_OUTBOUND_LIMIT_BYTES:-262144}",
+            defaultValue = "${env:SSEMUX_OUTBOUND_LIMIT_BYTES:-131072}",
             description =
                     "Bytes queued for one stream before it is cut as a slow consumer. Env SSEMUX_OUTBOUND_LIMIT_BYTES.")
     int outboundLimitBytes;
@@ -412,16 +412,22 @@ public final class Main implements Callable<Integer> {
     private void warnIfMemoryDoesNotFit(SsemuxServer server) {
         MemoryBudget budget =
                 MemoryBudget.of(historyMaxBytes, maxConnections, outboundLimitBytes, server.maxSockets(), maxBodyBytes);
-        long jvm = MemoryBudget.jvmBytes();
-        if (budget.total() > jvm) {
+        long heap = MemoryBudget.heapBytes() >> 20;
+        long direct = MemoryBudget.directBytes() >> 20;
+        if (budget.total() > MemoryBudget.jvmBytes()) {
             log.warn(
-                    "the limits allow up to {} in the worst case, more than the JVM's {} MiB of heap and direct "
-                            + "memory: lower --max-connections or --outbound-limit-bytes, or give the JVM more (-Xmx, "
-                            + "-XX:MaxDirectMemorySize); see docs/OPERATIONS.md",
+                    "the limits allow up to {} in the worst case, more than the JVM's {} MiB of heap and {} MiB of "
+                            + "direct memory: lower --max-connections or --outbound-limit-bytes, or give the JVM more "
+                            + "(-Xmx, -XX:MaxDirectMemorySize); see docs/OPERATIONS.md",
                     budget.describe(),
-                    jvm >> 20);
+                    heap,
+                    direct);
         } else {
-            log.info("worst case under these limits: {}, within the JVM's {} MiB", budget.describe(), jvm >> 20);
+            log.info(
+                    "worst case under these limits: {}, within the JVM's {} MiB of heap and {} MiB of direct memory",
+                    budget.describe(),
+                    heap,
+                    direct);
         }
     }
 

@@ -30,9 +30,14 @@ record MemoryBudget(long historyBytes, long outboundBytes, long requestBytes, lo
         return historyBytes + outboundBytes + requestBytes + streamBytes;
     }
 
-    /** The JVM's heap and direct memory together: the default direct limit is the heap's maximum. */
-    static long jvmBytes() {
-        long heap = Runtime.getRuntime().maxMemory();
+    /** The JVM's maximum heap. */
+    static long heapBytes() {
+        return Runtime.getRuntime().maxMemory();
+    }
+
+    /** The JVM's direct memory limit: the last {@code -XX:MaxDirectMemorySize}, else the heap's maximum. */
+    static long directBytes() {
+        long heap = heapBytes();
         long direct = heap;
         List<String> flags = ManagementFactory.getRuntimeMXBean().getInputArguments();
         for (String flag : flags) {
@@ -40,7 +45,12 @@ record MemoryBudget(long historyBytes, long outboundBytes, long requestBytes, lo
                 direct = parseSize(flag.substring("-XX:MaxDirectMemorySize=".length()), heap);
             }
         }
-        return heap + direct;
+        return direct;
+    }
+
+    /** The JVM's heap and direct memory together. */
+    static long jvmBytes() {
+        return heapBytes() + directBytes();
     }
 
     private static long parseSize(String value, long fallback) {

@@ -51,7 +51,13 @@ final class ServerProcess implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
         command.addAll(List.of(args));
+        return start(command, env);
+    }
+
+    /** Runs {@code command} (the launcher script, say) with {@code env} added to a clean environment. */
+    static ServerProcess start(List<String> command, Map<String, String> env) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().remove("JAVA_OPTS");
         builder.environment().keySet().removeIf(k -> k.startsWith("SSEMUX_"));
         builder.environment().putAll(env);
         return new ServerProcess(builder.start());
