@@ -2,7 +2,10 @@ package io.ssemux.core;
 
 import io.ssemux.core.spi.EncodedEvent;
 import io.ssemux.core.spi.Principal;
+import io.ssemux.core.spi.Replay;
+import io.ssemux.core.sse.ControlEvents;
 import io.ssemux.core.sse.Frame;
+import io.ssemux.core.sse.SseEncoder;
 import io.ssemux.core.time.Scheduler;
 import io.ssemux.core.transport.Connection;
 import io.ssemux.core.transport.SseSink;
@@ -25,7 +28,8 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  * <p>Backlog: while a stream is catching up (its {@code connected} frame and replay not yet all
  * written), live events queue behind the replay, so the two never interleave or leave a gap. The
  * backlog drains as fast as the sink stays writable; past {@code backlogLimit} the stream is cut
- * as a slow consumer.
+ * as a slow consumer. In cluster mode the replay is fetched after connect ({@link #awaitReplay}):
+ * the backlog then holds live events until {@link #replayArrived} puts the replay in front of them.
  */
 final class ConnectionState implements Connection {
     private static final AtomicReferenceFieldUpdater<ConnectionState, CloseReason> CLOSE_REASON =
@@ -42,11 +46,14 @@ final class ConnectionState implements Connection {
     private final int backlogLimit;
     private volatile Set<String> channels;
     private volatile CloseReason closeReason;
+    private boolean
+            awaitingPosition; // guarded by the hub's lock: not indexed until the hub's reader reaches its cursor
 
     // Confined to the executor.
     private ArrayDeque<Frame> backlog = new ArrayDeque<>();
     private boolean ending;
     private boolean unflushed;
+    private boolean replayPending; // set before the start task is submitted, like queueReplay
 
     ConnectionState(
             DefaultHub hub,
@@ -154,7 +161,45 @@ final class ConnectionState implements Connection {
         }
     }
 
+    /** Called under the hub's lock at connect, before the start task: the replay comes later, by {@link #replayArrived}. */
+    void awaitReplay() {
+        replayPending = true;
+    }
+
+    boolean awaitingPosition() {
+        return awaitingPosition;
+    }
+
+    /** Under the hub's lock. */
+    void awaitingPosition(boolean waiting) {
+        awaitingPosition = waiting;
+    }
+
     // ---- on the executor from here on ----
+
+    /**
+     * The replay fetched after connect (or a reset, which moves the client's cursor to its head id)
+     * goes out ahead of the live events queued meanwhile. Runs on the executor, after {@link #start}.
+     */
+    void replayArrived(Replay replay, String lastEventId) {
+        if (ending || !replayPending) {
+            return;
+        }
+        ArrayDeque<Frame> frames = new ArrayDeque<>(replay.events().size() + backlog.size() + 1);
+        if (replay.isReset()) {
+            frames.add(SseEncoder.event(
+                    replay.headId(),
+                    ControlEvents.RESET,
+                    new ControlEvents.Reset(replay.resetReason(), lastEventId).toJson()));
+        }
+        for (EncodedEvent event : replay.events()) {
+            frames.add(event.frame(format));
+        }
+        frames.addAll(backlog);
+        backlog = frames;
+        replayPending = false;
+        drain();
+    }
 
     /** Writes the opening frames, then the backlog. Runs on the executor. */
     void start(Frame opening) {
@@ -163,6 +208,11 @@ final class ConnectionState implements Connection {
         }
         sink.send(opening);
         unflushed = true;
+        if (replayPending) {
+            unflushed = false;
+            sink.flush();
+            return;
+        }
         drain();
     }
 
@@ -227,7 +277,7 @@ final class ConnectionState implements Connection {
     }
 
     void heartbeat(Frame heartbeat) {
-        if (ending || backlog != null) {
+        if (ending || (backlog != null && !replayPending)) { // a stream waiting for its replay has sent nothing else
             return;
         }
         if (!sink.isWritable()) {
@@ -240,7 +290,7 @@ final class ConnectionState implements Connection {
 
     @Override
     public void writable() {
-        if (backlog != null && !ending) {
+        if (backlog != null && !ending && !replayPending) {
             drain();
         }
     }

@@ -2,6 +2,7 @@ package io.ssemux.core;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ssemux.core.spi.Backplane;
 import io.ssemux.core.spi.EncodedEvent;
 import io.ssemux.core.spi.EventLog;
 import io.ssemux.core.spi.Grants;
@@ -25,11 +26,14 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -50,14 +54,29 @@ import java.util.concurrent.atomic.LongAdder;
  * concurrent maps, changed under the lock but read without it ({@link Subscribers#size()} is
  * volatile, a user's streams are a copy-on-write array), so {@link #stats()}, {@link #connectionsOf}, {@link #subscribersOf} and
  * {@link #top} never take the lock, and a dashboard polling them cannot hold up a publish.
+ *
+ * <p>Cluster mode (a {@link Backplane} instead of an {@link EventLog}): a publish only appends to the
+ * backplane, off the lock; every event, this node's included, comes back through the backplane's
+ * reader, which {@linkplain #dispatch dispatches} it under the lock exactly as a local publish is.
+ * A resuming connection is registered at the hub's read position and its replay, fetched from the
+ * backplane afterwards, goes out before the live events that queued behind it meanwhile; a cursor
+ * ahead of that position (from a node that has read further) waits until this node's reader gets
+ * there, so nothing is sent twice.
  */
 final class DefaultHub implements Hub {
     private static final Frame HEARTBEAT_COMMENT = SseEncoder.comment("heartbeat");
     private static final Frame HEARTBEAT_EVENT = SseEncoder.event(null, ControlEvents.HEARTBEAT, "{}");
     private static final ConnectionState[] NO_STREAMS = new ConnectionState[0];
+    /** How long a resume from a cursor ahead of this node's read position waits for the reader to get there. */
+    static final Duration RESUME_WAIT = Duration.ofSeconds(5);
+    /** The pause before a replay that failed (the backplane unreachable) is asked for again. */
+    static final Duration REPLAY_RETRY = Duration.ofSeconds(1);
 
     private final HubConfig config;
-    private final EventLog log;
+    private final EventLog log; // null in cluster mode
+    private final Backplane backplane; // null on a single node
+    private String position; // guarded by lock; cluster mode: the cursor after the last event dispatched
+    private final List<Resume> awaitingPosition = new ArrayList<>(); // guarded by lock
     private final HubListener listener;
     private final Scheduler scheduler;
     private final boolean ownsScheduler;
@@ -88,6 +107,7 @@ final class DefaultHub implements Hub {
     DefaultHub(
             HubConfig config,
             EventLog log,
+            Backplane backplane,
             HubListener listener,
             Scheduler scheduler,
             boolean ownsScheduler,
@@ -95,6 +115,7 @@ final class DefaultHub implements Hub {
         this.config = config;
         this.clock = clock;
         this.log = log;
+        this.backplane = backplane;
         this.listener = listener;
         this.scheduler = scheduler;
         this.ownsScheduler = ownsScheduler;
@@ -113,14 +134,110 @@ final class DefaultHub implements Hub {
         return config;
     }
 
+    /** Cluster mode: starts the backplane's reader. Called once, by the builder, after construction. */
+    void startReading() {
+        backplane.start(new Backplane.Reader() {
+            @Override
+            public void event(Event event) {
+                dispatch(event);
+            }
+
+            @Override
+            public void position(String cursor) {
+                moveTo(cursor);
+            }
+        });
+    }
+
     @Override
     public PublishResult publish(String channel, String type, String data) {
+        if (backplane == null) {
+            return publishLocally(channel, type, data);
+        }
+        try {
+            return publishAsync(channel, type, data).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SsemuxException refused) {
+                throw refused;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public CompletableFuture<PublishResult> publishAsync(String channel, String type, String data) {
+        if (backplane == null) {
+            return CompletableFuture.completedFuture(publishLocally(channel, type, data));
+        }
+        check(channel, type, data);
+        synchronized (lock) {
+            if (closed) {
+                throw SsemuxException.unavailable("the hub is shut down", config.retry());
+            }
+        }
+        return backplane.append(channel, type, data).thenApply(id -> {
+            published.increment();
+            return new PublishResult(id, readers(channel));
+        });
+    }
+
+    private void check(String channel, String type, String data) {
         Names.checkPublishable(channel);
         Names.checkEventType(type);
         if (data == null) {
             throw SsemuxException.badRequest("data: missing (expected: a JSON value)");
         }
         checkSize(data);
+    }
+
+    /** This node's streams that get an event of {@code channel}, counted now, without the lock. */
+    private int readers(String channel) {
+        Subscribers subscribers = byChannel.get(channel);
+        int n = subscribers == null ? 0 : subscribers.size();
+        if (allChannels.size() == 0) { // the volatile read makes the groups written before it visible
+            return n;
+        }
+        for (Subscribers.Group group : allChannels.groups()) {
+            for (ConnectionState member : group.members()) {
+                if (member.mayRead(channel)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Cluster mode: an event the backplane read, from any node, goes to this node's subscribers. Reader thread. */
+    private void dispatch(Event event) {
+        EncodedEvent encoded = EncodedEvent.of(event);
+        List<Resume> admitted;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            Subscribers subscribers = byChannel.get(event.channel());
+            if (subscribers != null) {
+                fanOut(subscribers, encoded, null);
+            }
+            fanOutToAll(encoded);
+            position = event.id();
+            admitted = admitReached();
+        }
+        admitted.forEach(this::fetchReplay);
+    }
+
+    /** Cluster mode: the reader's position moved without an event. Reader thread. */
+    private void moveTo(String cursor) {
+        List<Resume> admitted;
+        synchronized (lock) {
+            position = cursor;
+            admitted = admitReached();
+        }
+        admitted.forEach(this::fetchReplay);
+    }
+
+    private PublishResult publishLocally(String channel, String type, String data) {
+        check(channel, type, data);
         EncodedEvent event;
         int handed;
         synchronized (lock) {
@@ -199,6 +316,7 @@ final class DefaultHub implements Hub {
                 outbox,
                 config.historyMaxEvents() + 1024);
         List<ConnectionState> victims = new ArrayList<>();
+        Resume resume = null;
         StringBuilder opening =
                 SseEncoder.appendRetry(new StringBuilder(256), config.retry().toMillis());
         SseEncoder.appendEvent(
@@ -216,7 +334,9 @@ final class DefaultHub implements Hub {
                                 + " streams are open (expected: retry later)",
                         config.retry());
             }
-            if (request.lastEventId() != null) {
+            if (request.lastEventId() != null && backplane != null) {
+                resume = resumeFromBackplane(connection, request.lastEventId(), opening);
+            } else if (request.lastEventId() != null) {
                 Replay replay = log.replaySince(request.lastEventId(), connection::accepts);
                 if (replay.isReset()) {
                     SseEncoder.appendEvent(
@@ -244,6 +364,9 @@ final class DefaultHub implements Hub {
             scheduleExpiry(connection);
             Frame openingFrame = Frame.wrap(opening.toString().getBytes(StandardCharsets.UTF_8));
             execute(connection.executor(), () -> connection.start(openingFrame));
+        }
+        if (resume != null && resume.upTo() != null) {
+            fetchReplay(resume);
         }
         opened.increment();
         listener.opened(connection.info());
@@ -331,6 +454,93 @@ final class DefaultHub implements Hub {
         }
     }
 
+    /**
+     * A connection resuming from {@code cursor} in cluster mode: the replay up to {@code upTo} is to be
+     * fetched; {@code upTo} is null while the connection waits for the reader to reach the cursor.
+     */
+    private record Resume(ConnectionState connection, String cursor, String upTo) {}
+
+    /**
+     * Cluster mode, under lock at connect: decides how the connection resumes. An unknown cursor gets
+     * a reset in its opening; otherwise the connection's live events wait behind a replay fetched
+     * after the lock, from its cursor to the read position, once the reader has reached the cursor.
+     */
+    private Resume resumeFromBackplane(ConnectionState connection, String cursor, StringBuilder opening) {
+        Backplane.Standing standing =
+                position == null ? Backplane.Standing.AHEAD : backplane.standing(position, cursor);
+        if (standing == Backplane.Standing.INVALID) {
+            SseEncoder.appendEvent(
+                    opening,
+                    position,
+                    ControlEvents.RESET,
+                    new ControlEvents.Reset(Replay.UNKNOWN_ID, cursor).toJson());
+            return null;
+        }
+        connection.awaitReplay();
+        if (standing == Backplane.Standing.REACHED) {
+            return new Resume(connection, cursor, position);
+        }
+        connection.awaitingPosition(true);
+        Resume waiting = new Resume(connection, cursor, null);
+        awaitingPosition.add(waiting);
+        scheduler.schedule(RESUME_WAIT, () -> giveUpWaiting(waiting));
+        return waiting;
+    }
+
+    /** The waiting resumes whose cursor the reader has now reached, indexed from here on. Holds lock. */
+    private List<Resume> admitReached() {
+        if (awaitingPosition.isEmpty()) {
+            return List.of();
+        }
+        List<Resume> admitted = new ArrayList<>();
+        for (Iterator<Resume> i = awaitingPosition.iterator(); i.hasNext(); ) {
+            Resume waiting = i.next();
+            ConnectionState connection = waiting.connection();
+            if (connection.isRemoved()) {
+                i.remove();
+            } else if (backplane.standing(position, waiting.cursor()) == Backplane.Standing.REACHED) {
+                i.remove();
+                connection.awaitingPosition(false);
+                index(connection, connection.channels());
+                admitted.add(new Resume(connection, waiting.cursor(), position));
+            }
+        }
+        return admitted;
+    }
+
+    /** The reader did not reach a resume's cursor in time: the cursor was not one this cluster gave. */
+    private void giveUpWaiting(Resume waiting) {
+        ConnectionState connection = waiting.connection();
+        String head;
+        synchronized (lock) {
+            if (!awaitingPosition.remove(waiting) || connection.isRemoved()) {
+                return;
+            }
+            connection.awaitingPosition(false);
+            index(connection, connection.channels());
+            head = position;
+        }
+        Replay reset = Replay.reset(Replay.UNKNOWN_ID, head);
+        execute(connection.executor(), () -> connection.replayArrived(reset, waiting.cursor()));
+    }
+
+    /** Asks the backplane for a resume's replay, again each {@link #REPLAY_RETRY} while it cannot answer. */
+    private void fetchReplay(Resume resume) {
+        ConnectionState connection = resume.connection();
+        backplane
+                .replay(resume.cursor(), resume.upTo(), connection::accepts, config.historyMaxEvents())
+                .whenComplete((replay, failure) -> {
+                    if (connection.isRemoved()) {
+                        return;
+                    }
+                    if (failure != null) {
+                        scheduler.schedule(REPLAY_RETRY, () -> fetchReplay(resume));
+                        return;
+                    }
+                    execute(connection.executor(), () -> connection.replayArrived(replay, resume.cursor()));
+                });
+    }
+
     /** Refuses, naming them, the channels the principal may not read. */
     private static void checkGranted(Principal principal, Set<String> channels) {
         List<String> refused = new ArrayList<>();
@@ -404,6 +614,9 @@ final class DefaultHub implements Hub {
     }
 
     private void index(ConnectionState connection, Set<String> channels) {
+        if (connection.awaitingPosition()) {
+            return; // indexed when the reader reaches its cursor
+        }
         if (channels.contains(Names.ALL)) {
             allChannels.add(connection);
             if (!connection.principal().grants().readsEveryPublicChannel()) {
@@ -417,6 +630,9 @@ final class DefaultHub implements Hub {
     }
 
     private void unindex(ConnectionState connection, Set<String> channels) {
+        if (connection.awaitingPosition()) {
+            return;
+        }
         if (channels.contains(Names.ALL)) {
             allChannels.remove(connection);
             if (!connection.principal().grants().readsEveryPublicChannel()) {
@@ -508,7 +724,9 @@ final class DefaultHub implements Hub {
             }
         }));
         synchronized (lock) {
-            log.expire();
+            if (log != null) {
+                log.expire();
+            }
             if (!closed) {
                 nextTick = scheduler.schedule(config.heartbeat(), this::tick);
             }
@@ -528,7 +746,7 @@ final class DefaultHub implements Hub {
                 closedCount.sum(),
                 evicted.sum(),
                 slowConsumers.sum(),
-                log.stats());
+                log != null ? log.stats() : backplane.stats());
     }
 
     @Override
@@ -618,7 +836,11 @@ final class DefaultHub implements Hub {
         if (ownsScheduler) {
             scheduler.close();
         }
-        log.close();
+        if (log != null) {
+            log.close();
+        } else {
+            backplane.close();
+        }
     }
 
     private String newConnectionId() {

@@ -6,6 +6,7 @@ import io.ssemux.core.transport.Connection;
 import io.ssemux.core.transport.SseSink;
 import java.util.Collection;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The heart of ssemux: channels, the connections subscribed to them, and the fan-out of events.
@@ -45,6 +46,18 @@ public interface Hub extends AutoCloseable {
      *     or the hub is closed ({@code UNAVAILABLE})
      */
     PublishResult publish(String channel, String type, String data);
+
+    /**
+     * {@link #publish} without waiting: the way to publish from a thread that must not block (an
+     * event loop). On a single node it publishes at once and returns a completed future; in cluster
+     * mode the future completes once the {@linkplain HubBuilder#backplane backplane} has stored the
+     * event (every node, this one included, then delivers it from there), with the number of this
+     * node's streams subscribed to its channel as {@code delivered}.
+     *
+     * @throws SsemuxException as {@link #publish}, for a bad channel, type or size or a closed hub;
+     *     the future fails with an {@code UNAVAILABLE} one when the backplane cannot store the event
+     */
+    CompletableFuture<PublishResult> publishAsync(String channel, String type, String data);
 
     /**
      * <b>For transports</b> (ssemux-netty, an embedding framework's adapter); applications do not call it.

@@ -1,5 +1,6 @@
 package io.ssemux.core;
 
+import io.ssemux.core.spi.Backplane;
 import io.ssemux.core.spi.EventLog;
 import io.ssemux.core.time.Scheduler;
 import java.time.Clock;
@@ -19,6 +20,7 @@ public final class HubBuilder {
     private int maxEventBytes;
     private Duration tokenRefreshLead;
     private EventLog eventLog;
+    private Backplane backplane;
     private HubListener listener = new HubListener() {};
     private Clock clock = Clock.systemUTC();
     private Scheduler scheduler;
@@ -104,6 +106,16 @@ public final class HubBuilder {
         return this;
     }
 
+    /**
+     * Cluster mode: events are appended to {@code backplane} and delivered from it, on every node that
+     * shares it (ssemux-redis gives one on Redis Streams). Replaces the {@link #eventLog}. The hub
+     * starts its reader when built and closes it.
+     */
+    public HubBuilder backplane(Backplane backplane) {
+        this.backplane = Objects.requireNonNull(backplane, "backplane");
+        return this;
+    }
+
     /** Told of every stream opened and closed (default: none). */
     public HubBuilder listener(HubListener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -139,12 +151,21 @@ public final class HubBuilder {
                 historyMaxAge,
                 maxEventBytes,
                 tokenRefreshLead);
-        EventLog log = eventLog != null
-                ? eventLog
-                : EventLog.inMemory(config.historyMaxEvents(), config.historyMaxBytes(), config.historyMaxAge(), clock);
-        if (scheduler != null) {
-            return new DefaultHub(config, log, listener, scheduler, false, clock);
+        if (backplane != null && eventLog != null) {
+            throw new IllegalStateException("eventLog and backplane: both set (expected: one of them)");
         }
-        return new DefaultHub(config, log, listener, Scheduler.system("ssemux-heartbeat"), true, clock);
+        EventLog log = backplane != null
+                ? null
+                : eventLog != null
+                        ? eventLog
+                        : EventLog.inMemory(
+                                config.historyMaxEvents(), config.historyMaxBytes(), config.historyMaxAge(), clock);
+        DefaultHub hub = scheduler != null
+                ? new DefaultHub(config, log, backplane, listener, scheduler, false, clock)
+                : new DefaultHub(config, log, backplane, listener, Scheduler.system("ssemux-heartbeat"), true, clock);
+        if (backplane != null) {
+            hub.startReading();
+        }
+        return hub;
     }
 }

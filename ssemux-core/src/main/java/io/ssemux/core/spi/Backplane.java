@@ -1,0 +1,72 @@
+package io.ssemux.core.spi;
+
+import io.ssemux.core.Event;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+/**
+ * The shared log of a cluster: several hubs (nodes) append their events to it, and it feeds every
+ * event back to every hub, the appending one included, so all of them deliver from one path and in
+ * one order. Replaces the {@link EventLog} of a single process (ssemux-redis implements it on Redis
+ * Streams).
+ *
+ * <p>Ids are <em>cursors</em>: an event's id names the backplane's read position just after it, so a
+ * cursor read from one node resumes exactly on another. They are opaque to the hub, which only asks
+ * {@link #standing} how one cursor compares to its own position.
+ *
+ * <p>Threads: {@link #append} and {@link #replay} are called from any thread, must not block, and
+ * complete their futures on a thread of the backplane's; the {@link Reader} is called on one thread
+ * of the backplane's, in order. The hub never calls the backplane under its lock while waiting.
+ */
+public interface Backplane extends AutoCloseable {
+
+    /**
+     * Starts reading: from now on every event appended by any node goes to {@code reader}, once, in
+     * cursor order. The hub calls it once, when it is built.
+     */
+    void start(Reader reader);
+
+    /**
+     * Appends an event. The future completes with the event's id in its stream once it is stored, or
+     * fails with an {@link io.ssemux.core.SsemuxException} ({@code UNAVAILABLE} when the store cannot
+     * be reached: nothing was stored, or it is unknown whether it was).
+     */
+    CompletableFuture<String> append(String channel, String type, String data);
+
+    /** How {@code cursor}, sent by a client, compares to {@code position}, the hub's read position. */
+    Standing standing(String position, String cursor);
+
+    /**
+     * The stored events after {@code after} up to {@code upTo} (a position this backplane gave the
+     * reader) whose channel {@code channels} accepts, each with the cursor just after it as its id; or
+     * a reset whose head id is {@code upTo}, when some of them are no longer stored or there are more
+     * than {@code maxEvents}. Fails with {@code UNAVAILABLE} when the store cannot be reached.
+     */
+    CompletableFuture<Replay> replay(String after, String upTo, Predicate<String> channels, int maxEvents);
+
+    /** What the shared log retains, as last seen; any thread, without a round trip. */
+    EventLog.Stats stats();
+
+    /** Stops reading and releases the connections; idempotent. */
+    @Override
+    void close();
+
+    /** Where a client's cursor stands against the hub's read position. */
+    enum Standing {
+        /** At or before the position: everything after it up to the position can be replayed (or reset). */
+        REACHED,
+        /** Past the position in some stream: the hub has not read that far yet. */
+        AHEAD,
+        /** Not a cursor of this backplane (another deployment, a single server's id, garbage). */
+        INVALID
+    }
+
+    /** What the backplane feeds: events and, without an event, a new read position. */
+    interface Reader {
+        /** An event, with the cursor just after it as its id. */
+        void event(Event event);
+
+        /** The read position moved without an event (when reading starts, for one). */
+        void position(String cursor);
+    }
+}

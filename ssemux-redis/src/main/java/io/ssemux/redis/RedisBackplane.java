@@ -1,0 +1,550 @@
+package io.ssemux.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.ssemux.core.Event;
+import io.ssemux.core.HubConfig;
+import io.ssemux.core.SsemuxException;
+import io.ssemux.core.spi.Backplane;
+import io.ssemux.core.spi.EncodedEvent;
+import io.ssemux.core.spi.EventLog;
+import io.ssemux.core.spi.Replay;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Backplane} on Redis Streams, with Lettuce: every node appends its events to one of K
+ * streams (a channel always to the same one, so each channel keeps one order) and reads all K back.
+ *
+ * <p>Keys: {@code <prefix>:{<i>}:events}, the stream, and {@code <prefix>:{<i>}:meta}, the bytes it
+ * holds and the newest id trimmed from it, for i in [0, K); the hash tag keeps each pair in one slot
+ * of a Redis Cluster, and the K streams spread over its shards. History is trimmed on every append
+ * (and every {@link #EXPIRE_EVERY} for quiet streams) to the hub's limits, divided among the streams,
+ * by a Lua script, so the trim and the record of what was trimmed are one atomic step.
+ *
+ * <p>Threads: appends and replays go out on one multiplexed connection and complete on Lettuce's
+ * threads; a reader thread of its own ({@code ssemux-redis-reader}) blocks on {@code XREAD} on a
+ * second connection and calls the hub's {@link Reader}. When Redis is unreachable, appends fail at
+ * once ({@code UNAVAILABLE}, with {@link #RETRY_AFTER}); the reader retries and, once Redis is back,
+ * goes on from its position, so nothing stored is skipped.
+ */
+public final class RedisBackplane implements Backplane {
+    private static final Logger log = LoggerFactory.getLogger(RedisBackplane.class);
+    /** What a refused publish tells its client to wait. */
+    static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+    /** How often quiet streams are trimmed by age and the stats refreshed. */
+    static final Duration EXPIRE_EVERY = Duration.ofSeconds(5);
+
+    private static final Duration BLOCK = Duration.ofSeconds(1);
+    private static final int READ_BATCH = 512;
+    private static final String TRIM = script("trim.lua");
+    private static final Script APPEND = new Script(TRIM + script("append.lua"));
+    private static final Script EXPIRE = new Script(TRIM + script("expire.lua"));
+
+    private final String where;
+    private final int streams;
+    private final String[] streamKeys;
+    private final String[] metaKeys;
+    private final long maxEventsPerStream;
+    private final long maxBytesPerStream;
+    private final long maxAgeMillis;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> commands;
+    private final StatefulRedisConnection<String, String> reading;
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private volatile EventLog.Stats stats = new EventLog.Stats(0, 0, null, null);
+    private Thread readerThread;
+
+    private RedisBackplane(Builder builder) {
+        RedisURI uri = RedisURI.create(builder.uri);
+        this.where = uri.getHost() + ":" + uri.getPort(); // never the password
+        this.streams = builder.streams;
+        this.streamKeys = new String[streams];
+        this.metaKeys = new String[streams];
+        for (int i = 0; i < streams; i++) {
+            streamKeys[i] = builder.prefix + ":{" + i + "}:events";
+            metaKeys[i] = builder.prefix + ":{" + i + "}:meta";
+        }
+        this.maxEventsPerStream = Math.max(1, (builder.maxEvents + streams - 1) / streams);
+        this.maxBytesPerStream = Math.max(1, (builder.maxBytes + streams - 1) / streams);
+        this.maxAgeMillis = builder.maxAge.toMillis();
+        this.resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(1)
+                .build();
+        this.client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(builder.commandTimeout))
+                .build());
+        try {
+            this.commands = client.connect();
+            this.reading = client.connect();
+        } catch (RedisException e) {
+            close();
+            throw new IllegalStateException("redis at " + where + ": cannot connect (" + e.getMessage() + ")", e);
+        }
+        reading.setTimeout(BLOCK.plus(builder.commandTimeout));
+    }
+
+    /**
+     * A backplane on the Redis at {@code uri}: {@code redis://host:port}, {@code rediss://} for TLS,
+     * a password as {@code redis://:password@host:port} (Lettuce's URI syntax).
+     */
+    public static Builder builder(String uri) {
+        return new Builder(uri);
+    }
+
+    @Override
+    public void start(Reader reader) {
+        if (readerThread != null) {
+            throw new IllegalStateException("started already");
+        }
+        Objects.requireNonNull(reader, "reader");
+        readerThread = new Thread(() -> read(reader), "ssemux-redis-reader");
+        readerThread.setDaemon(true);
+        readerThread.start();
+    }
+
+    @Override
+    public CompletableFuture<String> append(String channel, String type, String data) {
+        int stream = streamOf(channel);
+        String[] args = {
+            channel,
+            type,
+            data,
+            Long.toString(maxEventsPerStream),
+            Long.toString(maxBytesPerStream),
+            Long.toString(maxAgeMillis)
+        };
+        return APPEND.<String>run(commands.async(), ScriptOutputType.VALUE, keys(stream), args)
+                .handle((id, failure) -> {
+                    if (failure != null) {
+                        throw unavailable("publish", failure);
+                    }
+                    return streams == 1 ? id : stream + ":" + id;
+                })
+                .toCompletableFuture();
+    }
+
+    @Override
+    public Standing standing(String position, String cursor) {
+        Cursor client = Cursor.parse(cursor, streams);
+        if (client == null) {
+            return Standing.INVALID;
+        }
+        return Cursor.parse(position, streams).reaches(client) ? Standing.REACHED : Standing.AHEAD;
+    }
+
+    @Override
+    public CompletableFuture<Replay> replay(String after, String upTo, Predicate<String> channels, int maxEvents) {
+        Cursor from = Cursor.parse(after, streams);
+        Cursor to = Cursor.parse(upTo, streams);
+        if (from == null || to == null || !to.reaches(from)) {
+            return CompletableFuture.completedFuture(Replay.reset(Replay.UNKNOWN_ID, upTo));
+        }
+        RedisAsyncCommands<String, String> redis = commands.async();
+        List<CompletableFuture<List<Entry>>> reads = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            if (from.at(i).compareTo(to.at(i)) < 0) {
+                reads.add(readRange(redis, i, from.at(i), to.at(i), maxEvents));
+            }
+        }
+        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).handle((done, failure) -> {
+            if (failure != null) {
+                throw unavailable("replay", failure);
+            }
+            List<Entry> entries = new ArrayList<>();
+            for (CompletableFuture<List<Entry>> read : reads) {
+                List<Entry> range = read.join();
+                if (range == null) {
+                    return Replay.reset(Replay.TOO_OLD, upTo);
+                }
+                entries.addAll(range);
+            }
+            if (entries.size() > maxEvents) {
+                return Replay.reset(Replay.TOO_OLD, upTo);
+            }
+            entries.sort(Entry.ORDER);
+            List<EncodedEvent> events = new ArrayList<>();
+            Cursor running = from;
+            for (Entry entry : entries) {
+                running = running.with(entry.stream(), entry.id());
+                if (channels.test(entry.channel())) {
+                    events.add(EncodedEvent.of(entry.event(running)));
+                }
+            }
+            return Replay.of(events);
+        });
+    }
+
+    /**
+     * The entries of one stream in (after, upTo], or null when some of them were trimmed (the
+     * stream's floor is past {@code after}) or there are more than {@code maxEvents}.
+     */
+    private CompletableFuture<List<Entry>> readRange(
+            RedisAsyncCommands<String, String> redis, int stream, StreamId after, StreamId upTo, int maxEvents) {
+        CompletionStage<String> floor = redis.hget(metaKeys[stream], "floor");
+        CompletionStage<List<StreamMessage<String, String>>> range = redis.xrange(
+                streamKeys[stream],
+                Range.from(Range.Boundary.excluding(after.toString()), Range.Boundary.including(upTo.toString())),
+                Limit.from(maxEvents + 1L));
+        return floor.thenCombine(range, (floorText, messages) -> {
+                    StreamId trimmedUpTo = floorText == null ? null : StreamId.parse(floorText);
+                    if ((trimmedUpTo != null && after.compareTo(trimmedUpTo) < 0) || messages.size() > maxEvents) {
+                        return (List<Entry>) null;
+                    }
+                    List<Entry> entries = new ArrayList<>(messages.size());
+                    for (StreamMessage<String, String> message : messages) {
+                        Entry entry = Entry.of(stream, message);
+                        if (entry != null) {
+                            entries.add(entry);
+                        }
+                    }
+                    return entries;
+                })
+                .toCompletableFuture();
+    }
+
+    @Override
+    public EventLog.Stats stats() {
+        return stats;
+    }
+
+    /** The reader thread: from the streams' present ends, every entry to {@code reader}, until closed. */
+    private void read(Reader reader) {
+        RedisCommands<String, String> redis = reading.sync();
+        Cursor position = null;
+        long nextExpiry = 0;
+        Duration backoff = Duration.ofMillis(100);
+        boolean failing = false;
+        while (closing.getCount() > 0) {
+            try {
+                if (position == null) {
+                    position = heads(redis);
+                    reader.position(position.encode());
+                }
+                if (System.nanoTime() - nextExpiry >= 0) {
+                    expireAndCount(redis, position);
+                    nextExpiry = System.nanoTime() + EXPIRE_EVERY.toNanos();
+                }
+                List<StreamMessage<String, String>> messages =
+                        redis.xread(XReadArgs.Builder.block(BLOCK).count(READ_BATCH), offsets(position));
+                List<Entry> entries = new ArrayList<>(messages.size());
+                for (StreamMessage<String, String> message : messages) {
+                    Entry entry = Entry.of(streamIndex(message.getStream()), message);
+                    if (entry != null) {
+                        entries.add(entry);
+                    }
+                }
+                entries.sort(Entry.ORDER);
+                for (Entry entry : entries) {
+                    position = position.with(entry.stream(), entry.id());
+                    reader.event(entry.event(position));
+                }
+                if (failing) {
+                    log.info("redis at {}: reading again from {}", where, position);
+                    failing = false;
+                    backoff = Duration.ofMillis(100);
+                }
+            } catch (RedisException e) {
+                if (closing.getCount() == 0) {
+                    return;
+                }
+                if (!failing) {
+                    log.warn("redis at {}: cannot read ({}); retrying from {}", where, e.getMessage(), position);
+                    failing = true;
+                }
+                if (awaitClose(backoff)) {
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0
+                        ? Duration.ofSeconds(2)
+                        : backoff.multipliedBy(2);
+            } catch (RuntimeException e) {
+                log.error("redis at {}: the reader failed; retrying from {}", where, position, e);
+                if (awaitClose(Duration.ofSeconds(1))) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The id each stream last gave out (kept by Redis even when that entry was trimmed), or 0-0. */
+    private Cursor heads(RedisCommands<String, String> redis) {
+        Cursor heads = Cursor.start(streams);
+        for (int i = 0; i < streams; i++) {
+            if (redis.exists(streamKeys[i]) == 0) {
+                continue;
+            }
+            List<Object> info = redis.xinfoStream(streamKeys[i]);
+            for (int j = 0; j + 1 < info.size(); j += 2) {
+                if ("last-generated-id".equals(String.valueOf(info.get(j)))) {
+                    StreamId id = StreamId.parse(String.valueOf(info.get(j + 1)));
+                    if (id != null) {
+                        heads = heads.with(i, id);
+                    }
+                }
+            }
+        }
+        return heads;
+    }
+
+    /** Trims quiet streams by age and refreshes the stats. On the reader thread. */
+    private void expireAndCount(RedisCommands<String, String> redis, Cursor position) {
+        String[] args = {
+            Long.toString(maxEventsPerStream), Long.toString(maxBytesPerStream), Long.toString(maxAgeMillis)
+        };
+        long events = 0;
+        long bytes = 0;
+        for (int i = 0; i < streams; i++) {
+            bytes += EXPIRE.runForInteger(redis, keys(i), args);
+            events += redis.xlen(streamKeys[i]);
+        }
+        stats = new EventLog.Stats(events, bytes, null, position.encode());
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: it holds only String offsets
+    private XReadArgs.StreamOffset<String>[] offsets(Cursor position) {
+        XReadArgs.StreamOffset<String>[] offsets = new XReadArgs.StreamOffset[streams];
+        for (int i = 0; i < streams; i++) {
+            offsets[i] =
+                    XReadArgs.StreamOffset.from(streamKeys[i], position.at(i).toString());
+        }
+        return offsets;
+    }
+
+    private int streamIndex(String key) {
+        for (int i = 0; i < streams; i++) {
+            if (streamKeys[i].equals(key)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("stream: " + key + " (expected: one of this backplane's)");
+    }
+
+    /** The stream a channel's events go to: always the same, so the channel keeps one order. */
+    int streamOf(String channel) {
+        return streams == 1 ? 0 : Math.floorMod(channel.hashCode(), streams);
+    }
+
+    private String[] keys(int stream) {
+        return new String[] {streamKeys[stream], metaKeys[stream]};
+    }
+
+    private SsemuxException unavailable(String what, Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        return SsemuxException.unavailable(
+                what + ": the event store (redis at " + where + ") cannot be reached: " + cause.getMessage(),
+                RETRY_AFTER);
+    }
+
+    private boolean awaitClose(Duration wait) {
+        try {
+            return closing.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closing.getCount() == 0) {
+            return;
+        }
+        closing.countDown();
+        if (readerThread != null) {
+            try {
+                readerThread.join(BLOCK.multipliedBy(3).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+
+    private static String script(String name) {
+        try (InputStream in = RedisBackplane.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("script " + name + ": missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One stored event: its stream, id and fields. */
+    private record Entry(int stream, StreamId id, String channel, String type, String data) {
+        static final Comparator<Entry> ORDER = Comparator.comparing(Entry::id).thenComparingInt(Entry::stream);
+
+        /** Null for an entry that is not an event of ssemux (written by something else): skipped. */
+        static Entry of(int stream, StreamMessage<String, String> message) {
+            StreamId id = StreamId.parse(message.getId());
+            Map<String, String> body = message.getBody();
+            String channel = body.get("c");
+            String type = body.get("t");
+            String data = body.get("d");
+            if (id == null || channel == null || type == null || data == null) {
+                return null;
+            }
+            return new Entry(stream, id, channel, type, data);
+        }
+
+        Event event(Cursor after) {
+            return new Event(after.encode(), channel, type, data);
+        }
+    }
+
+    /** A Lua script run by its SHA-1, sent in full the first time Redis does not know it. */
+    private record Script(String text, String sha) {
+        Script(String text) {
+            this(text, sha1(text));
+        }
+
+        <T> CompletionStage<T> run(
+                RedisAsyncCommands<String, String> redis, ScriptOutputType output, String[] keys, String[] args) {
+            return redis.<T>evalsha(sha, output, keys, args)
+                    .handle((result, failure) -> {
+                        if (failure == null) {
+                            return CompletableFuture.completedFuture(result);
+                        }
+                        if (unwrap(failure) instanceof RedisNoScriptException) {
+                            return redis.<T>eval(text, output, keys, args).toCompletableFuture();
+                        }
+                        return CompletableFuture.<T>failedFuture(failure);
+                    })
+                    .thenCompose(stage -> stage);
+        }
+
+        long runForInteger(RedisCommands<String, String> redis, String[] keys, String[] args) {
+            Long result;
+            try {
+                result = redis.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
+            } catch (RedisNoScriptException e) {
+                result = redis.eval(text, ScriptOutputType.INTEGER, keys, args);
+            }
+            return result == null ? 0 : result;
+        }
+
+        private static Throwable unwrap(Throwable failure) {
+            return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause()
+                    : failure;
+        }
+
+        private static String sha1(String text) {
+            try {
+                return HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-1: missing from this JDK", e);
+            }
+        }
+    }
+
+    /** Builds a {@link RedisBackplane}; the history limits default to the hub's. Not thread-safe. */
+    public static final class Builder {
+        private final String uri;
+        private int streams = 1;
+        private String prefix = "ssemux";
+        private long maxEvents = HubConfig.defaults().historyMaxEvents();
+        private long maxBytes = HubConfig.defaults().historyMaxBytes();
+        private Duration maxAge = HubConfig.defaults().historyMaxAge();
+        private Duration commandTimeout = Duration.ofSeconds(2);
+
+        private Builder(String uri) {
+            this.uri = Objects.requireNonNull(uri, "uri");
+        }
+
+        /**
+         * How many streams events spread over (default 1: one order for all events). More spread the
+         * load over the shards of a Redis Cluster; each channel still keeps one order.
+         */
+        public Builder streams(int k) {
+            if (k < 1 || k > 64) {
+                throw new IllegalArgumentException("streams: " + k + " (expected: 1 to 64)");
+            }
+            this.streams = k;
+            return this;
+        }
+
+        /** The prefix of every key (default {@code ssemux}): deployments sharing a Redis need their own. */
+        public Builder keyPrefix(String prefix) {
+            if (prefix == null || !prefix.matches("[A-Za-z0-9_.:-]{1,64}")) {
+                throw new IllegalArgumentException(
+                        "keyPrefix: " + prefix + " (expected: 1 to 64 of A-Z a-z 0-9 _ . : -)");
+            }
+            this.prefix = prefix;
+            return this;
+        }
+
+        /** The history kept in Redis, over all streams: as many events, bytes and age at most. */
+        public Builder history(long maxEvents, long maxBytes, Duration maxAge) {
+            if (maxEvents < 1 || maxBytes < 1 || maxAge == null || maxAge.isNegative() || maxAge.isZero()) {
+                throw new IllegalArgumentException("history: " + maxEvents + " events, " + maxBytes + " bytes, "
+                        + maxAge + " (expected: all positive)");
+            }
+            this.maxEvents = maxEvents;
+            this.maxBytes = maxBytes;
+            this.maxAge = maxAge;
+            return this;
+        }
+
+        /** The longest wait for one Redis command (default 2 s); past it a publish gets 503. */
+        public Builder commandTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("commandTimeout: " + timeout + " (expected: positive)");
+            }
+            this.commandTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Connects to Redis (two connections: commands and the reader).
+         *
+         * @throws IllegalStateException Redis cannot be reached now
+         */
+        public RedisBackplane build() {
+            return new RedisBackplane(this);
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package io.ssemux.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.ssemux.core.Event;
+import io.ssemux.core.spi.Backplane;
+import io.ssemux.core.spi.EncodedEvent;
+import io.ssemux.core.spi.Replay;
+import io.ssemux.redis.testing.RedisServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The backplane on a real Redis (one per class); each test has keys of its own. */
+class RedisBackplaneTest {
+    private static final Duration BOUND = Duration.ofSeconds(20);
+    private static final AtomicInteger TESTS = new AtomicInteger();
+
+    @TempDir
+    static Path dir;
+
+    static RedisServer redis;
+    static RedisClient raw;
+    static StatefulRedisConnection<String, String> rawConnection;
+
+    private final String prefix = "test" + TESTS.incrementAndGet();
+    private final List<RedisBackplane> opened = new ArrayList<>();
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        redis = RedisServer.start(dir);
+        raw = RedisClient.create(redis.uri());
+        rawConnection = raw.connect();
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        rawConnection.close();
+        raw.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        redis.close();
+    }
+
+    @AfterEach
+    void closeBackplanes() {
+        opened.forEach(RedisBackplane::close);
+    }
+
+    @Test
+    void everyEventAppendedOnAnyNodeReachesEveryNodeOnceInEachChannelsOrder() {
+        RedisBackplane a = open(b -> b.streams(4));
+        RedisBackplane b = open(b2 -> b2.streams(4));
+        Recorder onA = start(a);
+        Recorder onB = start(b);
+
+        for (int i = 0; i < 60; i++) {
+            (i % 2 == 0 ? a : b)
+                    .append("ch" + (i % 6), "tick", Integer.toString(i))
+                    .join();
+        }
+
+        await().atMost(BOUND).until(() -> onA.events.size() == 60 && onB.events.size() == 60);
+        assertThat(byChannel(onA.events)).isEqualTo(byChannel(onB.events));
+        assertThat(byChannel(onA.events).get("ch0"))
+                .containsExactly("0", "6", "12", "18", "24", "30", "36", "42", "48", "54");
+        assertCursorsOnlyMoveForward(onA.events);
+        assertCursorsOnlyMoveForward(onB.events);
+    }
+
+    @Test
+    void aCursorFromOneNodeReplaysExactlyTheRestOnAnother() {
+        RedisBackplane a = open(b -> b.streams(3));
+        RedisBackplane b = open(b2 -> b2.streams(3));
+        Recorder onA = start(a);
+        Recorder onB = start(b);
+        for (int i = 0; i < 30; i++) {
+            a.append("ch" + (i % 5), "tick", Integer.toString(i)).join();
+        }
+        await().atMost(BOUND).until(() -> onA.events.size() == 30 && onB.events.size() == 30);
+        String cursorFromA = onA.events.get(11).id();
+        List<String> restOnA =
+                onA.events.subList(12, 30).stream().map(Event::data).toList();
+
+        Replay replay =
+                b.replay(cursorFromA, onB.position(), channel -> true, 100).join();
+
+        assertThat(replay.isReset()).isFalse();
+        assertThat(data(replay)).containsExactlyInAnyOrderElementsOf(restOnA);
+        Map<String, List<String>> expected = byChannel(onA.events.subList(12, 30));
+        assertThat(byChannel(replay.events().stream().map(EncodedEvent::event).toList()))
+                .isEqualTo(expected);
+        assertThat(b.standing(onB.position(), cursorFromA)).isEqualTo(Backplane.Standing.REACHED);
+    }
+
+    @Test
+    void aReplayKeepsOnlyTheAcceptedChannelsAndItsLastIdCoversTheRest() {
+        RedisBackplane a = open(b -> b);
+        Recorder onA = start(a);
+        for (int i = 0; i < 10; i++) {
+            a.append(i % 2 == 0 ? "even" : "odd", "tick", Integer.toString(i)).join();
+        }
+        await().atMost(BOUND).until(() -> onA.events.size() == 10);
+
+        Replay replay = a.replay(onA.events.get(0).id(), onA.position(), "odd"::equals, 100)
+                .join();
+
+        assertThat(data(replay)).containsExactly("1", "3", "5", "7", "9");
+        assertThat(replay.events().get(4).event().id())
+                .isEqualTo(onA.events.get(9).id());
+    }
+
+    @Test
+    void historyKeepsItsCountAndACursorBeforeWhatWasTrimmedGetsAReset() {
+        RedisBackplane a = open(b -> b.history(5, 1 << 20, Duration.ofMinutes(5)));
+        Recorder onA = start(a);
+        for (int i = 0; i < 8; i++) {
+            a.append("jobs", "tick", Integer.toString(i)).join();
+        }
+        await().atMost(BOUND).until(() -> onA.events.size() == 8);
+
+        assertThat(rawConnection.sync().xlen(prefix + ":{0}:events")).isEqualTo(5);
+        Replay tooOld =
+                a.replay(onA.events.get(1).id(), onA.position(), c -> true, 100).join();
+        assertThat(tooOld.resetReason()).isEqualTo(Replay.TOO_OLD);
+        assertThat(tooOld.headId()).isEqualTo(onA.position());
+        Replay complete =
+                a.replay(onA.events.get(2).id(), onA.position(), c -> true, 100).join();
+        assertThat(data(complete)).containsExactly("3", "4", "5", "6", "7");
+    }
+
+    @Test
+    void historyKeepsItsBytes() {
+        RedisBackplane a = open(b -> b.history(1000, 2000, Duration.ofMinutes(5)));
+        Recorder onA = start(a);
+        String data = "\"" + "x".repeat(498) + "\"";
+        for (int i = 0; i < 10; i++) {
+            a.append("jobs", "tick", data).join();
+        }
+        await().atMost(BOUND).until(() -> onA.events.size() == 10);
+
+        long bytes = Long.parseLong(rawConnection.sync().hget(prefix + ":{0}:meta", "bytes"));
+        assertThat(bytes).isLessThanOrEqualTo(2000).isPositive();
+        assertThat(rawConnection.sync().xlen(prefix + ":{0}:events")).isEqualTo(3); // 3 × (500 + 4 + 4 + 64)
+        assertThat(a.replay(onA.events.get(6).id(), onA.position(), c -> true, 100)
+                        .join()
+                        .events())
+                .hasSize(3);
+        assertThat(a.replay(onA.events.get(5).id(), onA.position(), c -> true, 100)
+                        .join()
+                        .isReset())
+                .isTrue();
+    }
+
+    @Test
+    void historyOfAQuietStreamExpiresByAge() {
+        RedisBackplane a = open(b -> b.history(1000, 1 << 20, Duration.ofMillis(500)));
+        Recorder onA = start(a);
+        a.append("jobs", "tick", "1").join();
+        await().atMost(BOUND).until(() -> onA.events.size() == 1);
+        String before = "0-0";
+
+        await().atMost(BOUND).until(() -> rawConnection.sync().xlen(prefix + ":{0}:events") == 0);
+
+        assertThat(a.replay(before, onA.position(), c -> true, 100).join().resetReason())
+                .isEqualTo(Replay.TOO_OLD);
+        assertThat(a.replay(onA.events.get(0).id(), onA.position(), c -> true, 100)
+                        .join()
+                        .events())
+                .isEmpty();
+    }
+
+    @Test
+    void aReaderStartsAtTheStreamsPresentEndAndACursorPastItIsAhead() {
+        RedisBackplane a = open(b -> b);
+        a.append("jobs", "tick", "before").join();
+        Recorder onA = start(a);
+        await().atMost(BOUND).until(() -> onA.position() != null);
+        a.append("jobs", "tick", "after").join();
+        await().atMost(BOUND).until(() -> onA.events.size() == 1);
+
+        assertThat(onA.events.get(0).data()).isEqualTo("after");
+        StreamId head = StreamId.parse(onA.position());
+        assertThat(a.standing(onA.position(), new StreamId(head.ms() + 1, 0).toString()))
+                .isEqualTo(Backplane.Standing.AHEAD);
+        assertThat(a.standing(onA.position(), "1795823131000000")).isEqualTo(Backplane.Standing.INVALID);
+    }
+
+    @Test
+    void anAppendAnswersWithTheEventsPositionInItsStream() {
+        RedisBackplane one = open(b -> b);
+        RedisBackplane four = open(b -> b.streams(4).keyPrefix(prefix + "k4"));
+
+        assertThat(one.append("jobs", "tick", "1").join()).matches("\\d+-\\d+");
+        assertThat(four.append("jobs", "tick", "1").join()).matches(four.streamOf("jobs") + ":\\d+-\\d+");
+    }
+
+    private RedisBackplane open(java.util.function.UnaryOperator<RedisBackplane.Builder> settings) {
+        RedisBackplane backplane = settings.apply(
+                        RedisBackplane.builder(redis.uri()).keyPrefix(prefix))
+                .build();
+        opened.add(backplane);
+        return backplane;
+    }
+
+    private static Recorder start(RedisBackplane backplane) {
+        Recorder recorder = new Recorder();
+        backplane.start(recorder);
+        await().atMost(BOUND).until(() -> recorder.position() != null);
+        return recorder;
+    }
+
+    private static List<String> data(Replay replay) {
+        return replay.events().stream().map(e -> e.event().data()).toList();
+    }
+
+    private static Map<String, List<String>> byChannel(List<Event> events) {
+        Map<String, List<String>> byChannel = new LinkedHashMap<>();
+        for (Event event : events) {
+            byChannel.computeIfAbsent(event.channel(), c -> new ArrayList<>()).add(event.data());
+        }
+        return byChannel;
+    }
+
+    private static void assertCursorsOnlyMoveForward(List<Event> events) {
+        Cursor previous = null;
+        for (Event event : events) {
+            Cursor cursor = Cursor.parse(event.id(), 4);
+            assertThat(cursor).isNotNull();
+            if (previous != null) {
+                assertThat(cursor.reaches(previous)).isTrue();
+                assertThat(cursor).isNotEqualTo(previous);
+            }
+            previous = cursor;
+        }
+    }
+
+    /** The events and position a backplane's reader was given. */
+    static final class Recorder implements Backplane.Reader {
+        final List<Event> events = new CopyOnWriteArrayList<>();
+        private volatile String position;
+
+        @Override
+        public void event(Event event) {
+            events.add(event);
+            position = event.id();
+        }
+
+        @Override
+        public void position(String cursor) {
+            position = cursor;
+        }
+
+        String position() {
+            return position;
+        }
+    }
+}
