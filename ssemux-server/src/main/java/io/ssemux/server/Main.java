@@ -1,9 +1,11 @@
 package io.ssemux.server;
 
 import io.ssemux.core.Hub;
+import io.ssemux.core.HubBuilder;
 import io.ssemux.core.HubConfig;
 import io.ssemux.core.spi.Authenticator;
 import io.ssemux.netty.SsemuxServer;
+import io.ssemux.redis.RedisBackplane;
 import io.ssemux.server.demo.DemoSettings;
 import io.ssemux.server.demo.PhotoDemo;
 import java.io.IOException;
@@ -89,6 +91,28 @@ public final class Main implements Callable<Integer> {
             defaultValue = "${env:SSEMUX_HISTORY_SECONDS:-300}",
             description = "Oldest event kept for resuming clients. Env SSEMUX_HISTORY_SECONDS.")
     long historySeconds;
+
+    @Option(
+            names = "--redis",
+            defaultValue = "${env:SSEMUX_REDIS}",
+            description = "Cluster mode: the Redis every node shares (redis://host:port, rediss:// for TLS, "
+                    + "redis://:password@host:port); see docs/CLUSTER.md. Without it: one process, in memory. "
+                    + "Env SSEMUX_REDIS.")
+    String redis;
+
+    @Option(
+            names = "--redis-streams",
+            defaultValue = "${env:SSEMUX_REDIS_STREAMS:-1}",
+            description = "Cluster mode: how many Redis streams events spread over (1: one order for all events; "
+                    + "more for a Redis Cluster; every node must use the same). Env SSEMUX_REDIS_STREAMS.")
+    int redisStreams;
+
+    @Option(
+            names = "--redis-key-prefix",
+            defaultValue = "${env:SSEMUX_REDIS_KEY_PREFIX:-ssemux}",
+            description = "Cluster mode: the prefix of ssemux's Redis keys, one per deployment sharing a Redis. "
+                    + "Env SSEMUX_REDIS_KEY_PREFIX.")
+    String redisKeyPrefix;
 
     @Option(
             names = "--history-max-bytes",
@@ -328,7 +352,15 @@ public final class Main implements Callable<Integer> {
                     Duration.ofSeconds(historySeconds),
                     maxEventBytes,
                     Duration.ofSeconds(tokenRefreshLeadSeconds));
-            hub = Hub.builder().config(config).listener(new ConnectionLog()).build();
+            HubBuilder hubBuilder = Hub.builder().config(config).listener(new ConnectionLog());
+            if (redis != null && !redis.isBlank()) {
+                hubBuilder.backplane(RedisBackplane.builder(redis)
+                        .streams(redisStreams)
+                        .keyPrefix(redisKeyPrefix)
+                        .history(historyEvents, historyMaxBytes, Duration.ofSeconds(historySeconds))
+                        .build());
+            }
+            hub = hubBuilder.build();
             builder = SsemuxServer.builder(hub)
                     .host(host)
                     .port(port)
@@ -358,6 +390,9 @@ public final class Main implements Callable<Integer> {
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid setting: " + e.getMessage());
+        } catch (IllegalStateException e) { // the backplane could not reach Redis
+            log.error("cannot start in cluster mode: {}", e.getMessage());
+            return 1;
         }
         StaticFiles.register(builder);
         PhotoDemo photoDemo = null;

@@ -18,6 +18,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * ssemux's JSON API: {@code POST /api/sse/publish}, {@code POST /api/sse/subscriptions},
@@ -40,6 +44,7 @@ import java.util.TreeSet;
  */
 @Sharable
 final class JsonApiHandler extends EndpointHandler {
+    private static final Logger log = LoggerFactory.getLogger(JsonApiHandler.class);
     private static final Set<String> PUBLISH_FIELDS = Set.of("channel", "type", "data");
     private static final Set<String> SUBSCRIPTION_FIELDS = Set.of("connectionId", "subscribe", "unsubscribe");
     private static final Set<String> TOKEN_FIELDS = Set.of("connectionId");
@@ -63,8 +68,11 @@ final class JsonApiHandler extends EndpointHandler {
 
     @Override
     void serve(ChannelHandlerContext ctx, NettyRequest req) {
+        if (req.endpoint() == Endpoint.PUBLISH) {
+            publish(ctx, req);
+            return;
+        }
         FullHttpResponse response = switch (req.endpoint()) {
-            case PUBLISH -> publish(req);
             case SUBSCRIPTIONS -> subscriptions(req);
             case TOKEN -> token(req);
             case STATS -> stats(req);
@@ -75,7 +83,12 @@ final class JsonApiHandler extends EndpointHandler {
         respond(ctx, response);
     }
 
-    private FullHttpResponse publish(NettyRequest req) {
+    /**
+     * Answers once the hub has the event: at once on a single node, after the backplane stored it in
+     * cluster mode. The connection reads nothing more meanwhile, so pipelined requests are answered
+     * in order.
+     */
+    private void publish(ChannelHandlerContext ctx, NettyRequest req) {
         Principal principal = req.principal();
         checkJsonContentType(req.header("Content-Type"));
         JsonBody body = JsonBody.read(req.body(), PUBLISH_FIELDS, "data");
@@ -88,7 +101,33 @@ final class JsonApiHandler extends EndpointHandler {
         if (body.raw() == null) {
             throw SsemuxException.badRequest("data: missing (expected: any JSON value)");
         }
-        PublishResult result = hub.publish(channel, type, body.raw());
+        CompletableFuture<PublishResult> publishing = hub.publishAsync(channel, type, body.raw());
+        if (publishing.isDone()) {
+            respond(ctx, published(publishing));
+            return;
+        }
+        ctx.channel().config().setAutoRead(false);
+        publishing.whenComplete((result, failure) -> ctx.executor().execute(() -> {
+            ctx.channel().config().setAutoRead(true);
+            respond(ctx, published(publishing));
+        }));
+    }
+
+    /** The answer to a publish whose future is done: 202 with the id, or the error it failed with. */
+    private static FullHttpResponse published(CompletableFuture<PublishResult> publishing) {
+        PublishResult result;
+        try {
+            result = publishing.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SsemuxException refused) {
+                return Responses.error(refused);
+            }
+            log.error("publish failed", e.getCause());
+            return Responses.error(
+                    HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    "internal_error",
+                    "the server failed to handle the request; see its log");
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", result.id());
         answer.put("delivered", result.delivered());
