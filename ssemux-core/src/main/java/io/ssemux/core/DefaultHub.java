@@ -146,6 +146,134 @@ final class DefaultHub implements Hub {
             public void position(String cursor) {
                 moveTo(cursor);
             }
+
+            @Override
+            public CompletableFuture<String> request(String request) {
+                return CompletableFuture.completedFuture(answer(request));
+            }
+
+            @Override
+            public String report() {
+                return NodeRequests.report(stats());
+            }
+        });
+    }
+
+    /** Cluster mode: does what another node asks of a connection held here, and says how it went. */
+    private String answer(String request) {
+        try {
+            Map<String, Object> fields = NodeRequests.read(request);
+            String connectionId = NodeRequests.text(fields, "connectionId");
+            String op = String.valueOf(NodeRequests.op(fields));
+            return switch (op) {
+                case NodeRequests.SUBSCRIPTIONS ->
+                    NodeRequests.channels(updateSubscriptions(
+                            NodeRequests.text(fields, "user"),
+                            connectionId,
+                            NodeRequests.strings(fields, "subscribe"),
+                            NodeRequests.strings(fields, "unsubscribe")));
+                case NodeRequests.REFRESH ->
+                    NodeRequests.channels(refresh(connectionId, NodeRequests.principal(fields)));
+                case NodeRequests.EVICT -> {
+                    evictHere(connectionId);
+                    yield NodeRequests.done();
+                }
+                default -> throw SsemuxException.badRequest("op: " + Names.quote(op) + " (expected: a node request)");
+            };
+        } catch (SsemuxException e) {
+            return NodeRequests.error(e);
+        } catch (IllegalArgumentException e) {
+            return NodeRequests.error(SsemuxException.badRequest("node request: " + e.getMessage()));
+        }
+    }
+
+    /** Ends a connection held here as one too many of its user's; nothing when it is gone already. */
+    private void evictHere(String connectionId) {
+        ConnectionState connection = connectionId == null ? null : byId.get(connectionId);
+        if (connection == null) {
+            return;
+        }
+        synchronized (lock) {
+            if (!removeLocked(connection, CloseReason.EVICTED)) {
+                return;
+            }
+        }
+        afterRemoval(connection, CloseReason.EVICTED);
+        execute(connection.executor(), () -> connection.end(evictedFrame));
+    }
+
+    /** Cluster mode: the cluster-wide per-user cap, after a connect; the oldest anywhere go. */
+    private void enforceClusterCap(ConnectionState connection) {
+        backplane
+                .register(connection.user(), connection.id(), config.maxConnectionsPerUser())
+                .thenAccept(victims -> {
+                    for (String victim : victims) {
+                        String node = nodeOf(victim);
+                        if (node == null || node.equals(backplane.nodeId())) {
+                            evictHere(victim);
+                        } else {
+                            backplane.ask(node, NodeRequests.evict(victim));
+                        }
+                    }
+                });
+    }
+
+    /** The node a connection id names (cluster ids are {@code <node>.<random>}), or null. */
+    private static String nodeOf(String connectionId) {
+        int dot = connectionId == null ? -1 : connectionId.indexOf('.');
+        return dot <= 0 ? null : connectionId.substring(0, dot);
+    }
+
+    @Override
+    public CompletableFuture<Set<String>> updateSubscriptionsAsync(
+            String user, String connectionId, Collection<String> subscribe, Collection<String> unsubscribe) {
+        String node = remoteNodeOf(connectionId);
+        if (node == null) {
+            return CompletableFuture.completedFuture(updateSubscriptions(user, connectionId, subscribe, unsubscribe));
+        }
+        checkChannels(subscribe, "subscribe");
+        checkChannels(unsubscribe, "unsubscribe");
+        return backplane
+                .ask(node, NodeRequests.subscriptions(user, connectionId, subscribe, unsubscribe))
+                .thenApply(answer -> NodeRequests.channelsOf(answer, config.retry()));
+    }
+
+    @Override
+    public CompletableFuture<Set<String>> refreshAsync(String connectionId, Principal principal) {
+        String node = remoteNodeOf(connectionId);
+        if (node == null) {
+            return CompletableFuture.completedFuture(refresh(connectionId, principal));
+        }
+        return backplane
+                .ask(node, NodeRequests.refresh(connectionId, principal))
+                .thenApply(answer -> NodeRequests.channelsOf(answer, config.retry()));
+    }
+
+    /** Cluster mode: the other node that holds {@code connectionId}; null when it is this one's (or none's). */
+    private String remoteNodeOf(String connectionId) {
+        if (backplane == null || connectionId == null || byId.containsKey(connectionId)) {
+            return null;
+        }
+        String node = nodeOf(connectionId);
+        return node == null || node.equals(backplane.nodeId()) ? null : node;
+    }
+
+    @Override
+    public CompletableFuture<Map<String, HubStats>> clusterStats() {
+        if (backplane == null) {
+            return CompletableFuture.completedFuture(Map.of("local", stats()));
+        }
+        EventLog.Stats history = backplane.stats();
+        return backplane.reports().thenApply(reports -> {
+            Map<String, HubStats> byNode = new java.util.TreeMap<>();
+            reports.forEach((node, report) -> {
+                HubStats stats = NodeRequests.stats(report, history);
+                if (stats != null) {
+                    byNode.put(node, stats);
+                }
+            });
+            byNode.put(backplane.nodeId(), stats()); // this node's, fresh
+            return byNode;
         });
     }
 
@@ -367,6 +495,9 @@ final class DefaultHub implements Hub {
         }
         if (resume != null && resume.upTo() != null) {
             fetchReplay(resume);
+        }
+        if (backplane != null) {
+            enforceClusterCap(connection);
         }
         opened.increment();
         listener.opened(connection.info());
@@ -686,6 +817,9 @@ final class DefaultHub implements Hub {
     }
 
     private void afterRemoval(ConnectionState connection, CloseReason reason) {
+        if (backplane != null) {
+            backplane.unregister(connection.user(), connection.id());
+        }
         closedCount.increment();
         if (reason == CloseReason.EVICTED) {
             evicted.increment();
@@ -843,10 +977,12 @@ final class DefaultHub implements Hub {
         }
     }
 
+    /** A random id; in cluster mode prefixed with the node's id, so any node knows where it lives. */
     private String newConnectionId() {
         byte[] bytes = new byte[15];
         random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return backplane == null ? id : backplane.nodeId() + "." + id;
     }
 
     /** Runs a task on a connection's executor; a stopped executor means its connections are gone already. */

@@ -5,6 +5,7 @@ import io.ssemux.core.transport.ConnectRequest;
 import io.ssemux.core.transport.Connection;
 import io.ssemux.core.transport.SseSink;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -91,6 +92,24 @@ public interface Hub extends AutoCloseable {
      * @throws SsemuxException no such connection ({@code NOT_FOUND}), another user's ({@code FORBIDDEN})
      */
     Set<String> refresh(String connectionId, Principal principal);
+
+    /**
+     * {@link #updateSubscriptions} for a connection on any node: in cluster mode a connection held by
+     * another node is changed there, and the future completes once the change is in force there.
+     * Fails with the same {@link SsemuxException}s (and {@code UNAVAILABLE} when that node cannot be
+     * reached); on a single node it is done at once.
+     */
+    CompletableFuture<Set<String>> updateSubscriptionsAsync(
+            String user, String connectionId, Collection<String> subscribe, Collection<String> unsubscribe);
+
+    /** {@link #refresh} for a connection on any node, as {@link #updateSubscriptionsAsync}. */
+    CompletableFuture<Set<String>> refreshAsync(String connectionId, Principal principal);
+
+    /**
+     * Every node's stats, by node id: on a single node only its own (id {@code local}); in cluster mode
+     * each live node's last report, a few seconds old at most, with the shared history.
+     */
+    CompletableFuture<Map<String, HubStats>> clusterStats();
 
     /**
      * The counts and counters: O(1), whatever the number of users and channels, and without waiting

@@ -14,10 +14,13 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.ssemux.core.Event;
 import io.ssemux.core.HubConfig;
+import io.ssemux.core.Names;
 import io.ssemux.core.SsemuxException;
 import io.ssemux.core.spi.Backplane;
 import io.ssemux.core.spi.EncodedEvent;
@@ -29,17 +32,23 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +68,11 @@ import org.slf4j.LoggerFactory;
  * second connection and calls the hub's {@link Reader}. When Redis is unreachable, appends fail at
  * once ({@code UNAVAILABLE}, with {@link #RETRY_AFTER}); the reader retries and, once Redis is back,
  * goes on from its position, so nothing stored is skipped.
+ *
+ * <p>Nodes: each has a random id and, every {@link #REPORT_EVERY}, writes its report (and the time)
+ * to the hash {@code <prefix>:nodes}; a node not heard of for {@link #NODE_TIMEOUT} is gone. Nodes
+ * ask each other over Redis Pub/Sub (channel {@code <prefix>:node:<id>}). The per-user registry is a
+ * sorted set per user ({@code <prefix>:user:<user>}, connection ids by opening time).
  */
 public final class RedisBackplane implements Backplane {
     private static final Logger log = LoggerFactory.getLogger(RedisBackplane.class);
@@ -67,6 +81,15 @@ public final class RedisBackplane implements Backplane {
     /** How often quiet streams are trimmed by age and the stats refreshed. */
     static final Duration EXPIRE_EVERY = Duration.ofSeconds(5);
 
+    /** How often a node writes its report; a node not heard of for {@link #NODE_TIMEOUT} is gone. */
+    static final Duration REPORT_EVERY = Duration.ofSeconds(2);
+
+    static final Duration NODE_TIMEOUT = Duration.ofSeconds(10);
+    /** The longest wait for another node's answer. */
+    static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
+    /** How long a user's registry outlives its last connection's registration. */
+    private static final Duration REGISTRY_TTL = Duration.ofDays(1);
+
     private static final Duration BLOCK = Duration.ofSeconds(1);
     private static final int READ_BATCH = 512;
     private static final String TRIM = script("trim.lua");
@@ -74,6 +97,9 @@ public final class RedisBackplane implements Backplane {
     private static final Script EXPIRE = new Script(TRIM + script("expire.lua"));
 
     private final String where;
+    private final String nodeId;
+    private final String prefix;
+    private final String nodesKey;
     private final int streams;
     private final String[] streamKeys;
     private final String[] metaKeys;
@@ -84,7 +110,12 @@ public final class RedisBackplane implements Backplane {
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> commands;
     private final StatefulRedisConnection<String, String> reading;
+    private final StatefulRedisPubSubConnection<String, String> inbox;
     private final CountDownLatch closing = new CountDownLatch(1);
+    private final Map<Long, CompletableFuture<String>> asked = new ConcurrentHashMap<>();
+    private final AtomicLong askIds = new AtomicLong();
+    private volatile Set<String> liveNodes = Set.of();
+    private volatile Reader reader;
     private volatile EventLog.Stats stats = new EventLog.Stats(0, 0, null, null);
     private Thread readerThread;
 
@@ -92,6 +123,11 @@ public final class RedisBackplane implements Backplane {
         RedisURI uri = RedisURI.create(builder.uri);
         this.where = uri.getHost() + ":" + uri.getPort(); // never the password
         this.streams = builder.streams;
+        byte[] random = new byte[6];
+        new SecureRandom().nextBytes(random);
+        this.nodeId = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        this.prefix = builder.prefix;
+        this.nodesKey = prefix + ":nodes";
         this.streamKeys = new String[streams];
         this.metaKeys = new String[streams];
         for (int i = 0; i < streams; i++) {
@@ -114,10 +150,19 @@ public final class RedisBackplane implements Backplane {
         try {
             this.commands = client.connect();
             this.reading = client.connect();
+            this.inbox = client.connectPubSub();
         } catch (RedisException e) {
-            close();
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
             throw new IllegalStateException("redis at " + where + ": cannot connect (" + e.getMessage() + ")", e);
         }
+        inbox.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                receive(message);
+            }
+        });
+        inbox.sync().subscribe(inboxOf(nodeId));
         reading.setTimeout(BLOCK.plus(builder.commandTimeout));
     }
 
@@ -134,7 +179,7 @@ public final class RedisBackplane implements Backplane {
         if (readerThread != null) {
             throw new IllegalStateException("started already");
         }
-        Objects.requireNonNull(reader, "reader");
+        this.reader = Objects.requireNonNull(reader, "reader");
         readerThread = new Thread(() -> read(reader), "ssemux-redis-reader");
         readerThread.setDaemon(true);
         readerThread.start();
@@ -245,11 +290,179 @@ public final class RedisBackplane implements Backplane {
         return stats;
     }
 
+    @Override
+    public String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public CompletableFuture<String> ask(String node, String request) {
+        if (node.equals(nodeId)) {
+            return reader.request(request);
+        }
+        long id = askIds.incrementAndGet();
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        asked.put(id, answer);
+        commands.async()
+                .publish(inboxOf(node), "Q " + id + " " + nodeId + "\n" + request)
+                .whenComplete((receivers, failure) -> {
+                    if (failure != null) {
+                        answer.completeExceptionally(unavailable("node " + node, failure));
+                    } else if (receivers == 0) {
+                        answer.completeExceptionally(SsemuxException.notFound("node " + Names.quote(node)
+                                + ": gone, and its connections with it (expected: a live connection)"));
+                    }
+                });
+        return answer.orTimeout(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).handle((text, failure) -> {
+            asked.remove(id);
+            if (failure == null) {
+                return text;
+            }
+            Throwable cause = unwrap(failure);
+            if (cause instanceof SsemuxException refused) {
+                throw refused;
+            }
+            throw SsemuxException.unavailable(
+                    "node " + Names.quote(node) + ": did not answer within " + ASK_TIMEOUT.toSeconds() + " s",
+                    RETRY_AFTER);
+        });
+    }
+
+    /** A message to this node's inbox: a request to answer ({@code Q id from}) or an answer ({@code A id}). */
+    private void receive(String message) {
+        int newline = message.indexOf('\n');
+        String[] head = (newline < 0 ? message : message.substring(0, newline)).split(" ", -1);
+        String body = newline < 0 ? "" : message.substring(newline + 1);
+        try {
+            if (head.length == 3 && head[0].equals("Q") && reader != null) {
+                String from = head[2];
+                String id = head[1];
+                reader.request(body)
+                        .thenAccept(answer -> commands.async().publish(inboxOf(from), "A " + id + "\n" + answer));
+            } else if (head.length == 2 && head[0].equals("A")) {
+                CompletableFuture<String> waiting = asked.remove(Long.parseLong(head[1]));
+                if (waiting != null) {
+                    waiting.complete(body);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("redis at {}: a node message could not be handled: {}", where, e.toString());
+        }
+    }
+
+    @Override
+    public CompletableFuture<List<String>> register(String user, String connectionId, int cap) {
+        String key = userKey(user);
+        RedisAsyncCommands<String, String> redis = commands.async();
+        redis.zadd(key, (double) System.currentTimeMillis(), connectionId); // exact: ms fit in 53 bits
+        redis.expire(key, REGISTRY_TTL.toSeconds());
+        return redis.zrange(key, 0, -1)
+                .thenApply(members -> {
+                    Set<String> live = liveNodes;
+                    List<String> gone = new ArrayList<>();
+                    List<String> open = new ArrayList<>();
+                    for (String member : members) {
+                        int dot = member.indexOf('.');
+                        String node = dot < 0 ? "" : member.substring(0, dot);
+                        if (node.equals(nodeId) || live.contains(node)) {
+                            open.add(member);
+                        } else {
+                            gone.add(member);
+                        }
+                    }
+                    List<String> victims = new ArrayList<>();
+                    for (int i = 0; i < open.size() - cap; i++) {
+                        if (!open.get(i).equals(connectionId)) {
+                            victims.add(open.get(i));
+                        }
+                    }
+                    List<String> removed = new ArrayList<>(gone);
+                    removed.addAll(victims);
+                    if (!removed.isEmpty()) {
+                        redis.zrem(key, removed.toArray(String[]::new));
+                    }
+                    return victims;
+                })
+                .toCompletableFuture();
+    }
+
+    @Override
+    public void unregister(String user, String connectionId) {
+        commands.async().zrem(userKey(user), connectionId);
+    }
+
+    @Override
+    public CompletableFuture<Map<String, String>> reports() {
+        return commands.async()
+                .hgetall(nodesKey)
+                .thenApply(entries -> {
+                    Map<String, String> reports = new TreeMap<>();
+                    long now = System.currentTimeMillis();
+                    entries.forEach((node, entry) -> {
+                        NodeEntry parsed = NodeEntry.parse(entry);
+                        if (parsed != null && now - parsed.seenMillis() <= NODE_TIMEOUT.toMillis()) {
+                            reports.put(node, parsed.report());
+                        }
+                    });
+                    return reports;
+                })
+                .toCompletableFuture();
+    }
+
+    /** Writes this node's report, learns which nodes are live and forgets long-gone ones. Reader thread. */
+    private void report(RedisCommands<String, String> redis) {
+        long now = System.currentTimeMillis();
+        redis.hset(nodesKey, nodeId, now + " " + reader.report());
+        Set<String> live = new java.util.HashSet<>();
+        List<String> forgotten = new ArrayList<>();
+        redis.hgetall(nodesKey).forEach((node, entry) -> {
+            NodeEntry parsed = NodeEntry.parse(entry);
+            long age = parsed == null ? Long.MAX_VALUE : now - parsed.seenMillis();
+            if (age <= NODE_TIMEOUT.toMillis()) {
+                live.add(node);
+            } else if (age > 6 * NODE_TIMEOUT.toMillis()) {
+                forgotten.add(node);
+            }
+        });
+        if (!forgotten.isEmpty()) {
+            redis.hdel(nodesKey, forgotten.toArray(String[]::new));
+        }
+        liveNodes = Set.copyOf(live);
+    }
+
+    /** The nodes this one last heard of, itself included once it has reported. */
+    Set<String> liveNodes() {
+        return liveNodes;
+    }
+
+    private String inboxOf(String node) {
+        return prefix + ":node:" + node;
+    }
+
+    private String userKey(String user) {
+        return prefix + ":user:" + user;
+    }
+
+    /** A node's entry in the nodes hash: when it last wrote, then its report. */
+    private record NodeEntry(long seenMillis, String report) {
+        static NodeEntry parse(String entry) {
+            int space = entry.indexOf(' ');
+            try {
+                return space < 0
+                        ? null
+                        : new NodeEntry(Long.parseLong(entry.substring(0, space)), entry.substring(space + 1));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+    }
+
     /** The reader thread: from the streams' present ends, every entry to {@code reader}, until closed. */
     private void read(Reader reader) {
         RedisCommands<String, String> redis = reading.sync();
         Cursor position = null;
         long nextExpiry = 0;
+        long nextReport = 0;
         Duration backoff = Duration.ofMillis(100);
         boolean failing = false;
         while (closing.getCount() > 0) {
@@ -257,6 +470,10 @@ public final class RedisBackplane implements Backplane {
                 if (position == null) {
                     position = heads(redis);
                     reader.position(position.encode());
+                }
+                if (System.nanoTime() - nextReport >= 0) {
+                    report(redis);
+                    nextReport = System.nanoTime() + REPORT_EVERY.toNanos();
                 }
                 if (System.nanoTime() - nextExpiry >= 0) {
                     expireAndCount(redis, position);
@@ -366,10 +583,14 @@ public final class RedisBackplane implements Backplane {
         return new String[] {streamKeys[stream], metaKeys[stream]};
     }
 
-    private SsemuxException unavailable(String what, Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause()
                 : failure;
+    }
+
+    private SsemuxException unavailable(String what, Throwable failure) {
+        Throwable cause = unwrap(failure);
         return SsemuxException.unavailable(
                 what + ": the event store (redis at " + where + ") cannot be reached: " + cause.getMessage(),
                 RETRY_AFTER);
@@ -390,6 +611,12 @@ public final class RedisBackplane implements Backplane {
             return;
         }
         closing.countDown();
+        try {
+            commands.sync().hdel(nodesKey, nodeId); // gone at once, not after the timeout
+        } catch (RedisException e) {
+            // Redis is unreachable: the entry times out.
+        }
+        reading.closeAsync(); // ends a blocked XREAD now
         if (readerThread != null) {
             try {
                 readerThread.join(BLOCK.multipliedBy(3).toMillis());

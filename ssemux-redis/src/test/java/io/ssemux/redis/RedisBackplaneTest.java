@@ -1,11 +1,13 @@
 package io.ssemux.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.ssemux.core.Event;
+import io.ssemux.core.SsemuxException;
 import io.ssemux.core.spi.Backplane;
 import io.ssemux.core.spi.EncodedEvent;
 import io.ssemux.core.spi.Replay;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -206,6 +209,74 @@ class RedisBackplaneTest {
         assertThat(four.append("jobs", "tick", "1").join()).matches(four.streamOf("jobs") + ":\\d+-\\d+");
     }
 
+    @Test
+    void aNodeAsksAnotherOverRedisAndGetsItsAnswer() {
+        RedisBackplane a = open(b -> b);
+        RedisBackplane b = open(b2 -> b2);
+        start(a);
+        start(b);
+
+        assertThat(a.ask(b.nodeId(), "{\"op\":\"x\"}").join()).isEqualTo("answer to {\"op\":\"x\"}");
+        assertThat(b.ask(b.nodeId(), "self").join()).isEqualTo("answer to self");
+    }
+
+    @Test
+    void askingANodeThatIsGoneFailsWithNotFound() {
+        RedisBackplane a = open(b -> b);
+        start(a);
+
+        assertThatThrownBy(() -> a.ask("nobody", "{}").join())
+                .hasCauseInstanceOf(SsemuxException.class)
+                .cause()
+                .hasMessageContaining("node 'nobody': gone");
+    }
+
+    @Test
+    void theRegistryNamesAUsersOldestConnectionsBeyondTheCapOnAnyLiveNode() {
+        RedisBackplane a = open(b -> b);
+        RedisBackplane b = open(b2 -> b2);
+        start(a);
+        start(b);
+        await().atMost(BOUND)
+                .until(() -> a.liveNodes().contains(b.nodeId()) && b.liveNodes().contains(a.nodeId()));
+
+        assertThat(a.register("alice", a.nodeId() + ".1", 2).join()).isEmpty();
+        assertThat(b.register("alice", b.nodeId() + ".2", 2).join()).isEmpty();
+        assertThat(a.register("alice", a.nodeId() + ".3", 2).join()).containsExactly(a.nodeId() + ".1");
+        assertThat(b.register("alice", b.nodeId() + ".4", 2).join()).containsExactly(b.nodeId() + ".2");
+        a.unregister("alice", a.nodeId() + ".3");
+        assertThat(a.register("alice", a.nodeId() + ".5", 2).join()).isEmpty();
+    }
+
+    @Test
+    void connectionsOfANodeThatIsGoneLeaveTheRegistryWithoutCounting() {
+        RedisBackplane a = open(b -> b);
+        start(a);
+        rawConnection.sync().zadd(prefix + ":user:bob", 1.0, "deadnode.1");
+
+        assertThat(a.register("bob", a.nodeId() + ".1", 1).join()).isEmpty();
+        assertThat(rawConnection.sync().zrange(prefix + ":user:bob", 0, -1)).containsExactly(a.nodeId() + ".1");
+    }
+
+    @Test
+    void reportsAreEveryLiveNodesLastWords() {
+        RedisBackplane a = open(b -> b);
+        Recorder onA = start(a);
+        a.append("jobs", "tick", "1").join();
+        await().atMost(BOUND).until(() -> onA.events.size() == 1);
+
+        await().atMost(BOUND)
+                .until(() -> "{\"events\":1}".equals(a.reports().join().get(a.nodeId())));
+        a.close();
+        assertThat(b().reports().join()).doesNotContainKey(a.nodeId());
+    }
+
+    private RedisBackplane b() {
+        RedisBackplane other = open(b -> b);
+        start(other);
+        return other;
+    }
+
     private RedisBackplane open(java.util.function.UnaryOperator<RedisBackplane.Builder> settings) {
         RedisBackplane backplane = settings.apply(
                         RedisBackplane.builder(redis.uri()).keyPrefix(prefix))
@@ -264,6 +335,16 @@ class RedisBackplaneTest {
 
         String position() {
             return position;
+        }
+
+        @Override
+        public CompletableFuture<String> request(String request) {
+            return CompletableFuture.completedFuture("answer to " + request);
+        }
+
+        @Override
+        public String report() {
+            return "{\"events\":" + events.size() + "}";
         }
     }
 }

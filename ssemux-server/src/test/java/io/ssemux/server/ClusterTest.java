@@ -194,6 +194,77 @@ class ClusterTest {
     }
 
     @Test
+    @Order(4)
+    void aSubscriptionChangePostedToANodeThatDoesNotHoldTheStreamIsInForceWhenAnswered() throws Exception {
+        String user = "u" + USERS.incrementAndGet();
+        LineStream stream = LineStream.open(base(ports.get(0)) + "/api/sse/stream?channels=jobs&user=" + user);
+        String connectionId = stream.connectionId();
+
+        HttpResponse<String> changed = postJson(
+                ports.get(1),
+                "/api/sse/subscriptions?user=" + user,
+                "{\"connectionId\":\"" + connectionId + "\",\"subscribe\":[\"extra\"]}");
+        HttpResponse<String> stranger = postJson(
+                ports.get(2),
+                "/api/sse/subscriptions?user=mallory",
+                "{\"connectionId\":\"" + connectionId + "\",\"subscribe\":[\"secrets\"]}");
+        HttpResponse<String> gone = postJson(
+                ports.get(2),
+                "/api/sse/subscriptions?user=" + user,
+                "{\"connectionId\":\"deadnode.AAAA\",\"subscribe\":[\"extra\"]}");
+        publish(ports.get(2), "extra", 7);
+
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+        assertThat(changed.body()).contains("\"channels\":[\"extra\",\"jobs\"]");
+        assertThat(stranger.statusCode()).isEqualTo(403);
+        assertThat(stranger.body()).contains("belongs to another user");
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(stream.awaitLine("data: {\"n\":7}")).isTrue();
+        stream.close();
+    }
+
+    @Test
+    @Order(5)
+    void aUsersSeventhStreamAnywhereEvictsTheOldestAnywhere() throws Exception {
+        String user = "u" + USERS.incrementAndGet();
+        List<LineStream> streams = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            LineStream stream = LineStream.open(base(ports.get(i % 3)) + "/api/sse/stream?channels=jobs&user=" + user);
+            stream.connectionId(); // open before the next one
+            streams.add(stream);
+        }
+
+        assertThat(streams.get(0).awaitLine("event: evicted")).isTrue();
+        await().atMost(BOUND).until(() -> streamsOf(user) == 6);
+        for (int i = 1; i < 7; i++) {
+            assertThat(streams.get(i).lines()).doesNotContain("event: evicted");
+        }
+        streams.forEach(LineStream::close);
+    }
+
+    @Test
+    @Order(6)
+    void theStatsOfTheWholeClusterListEveryNodeAndTheirSum() throws Exception {
+        String user = "u" + USERS.incrementAndGet();
+        List<LineStream> streams = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            LineStream stream = LineStream.open(base(ports.get(i)) + "/api/sse/stream?channels=stats&user=" + user + i);
+            stream.connectionId();
+            streams.add(stream);
+        }
+
+        await().atMost(BOUND)
+                .until(() -> connectionCounts(clusterStats()).stream().allMatch(n -> n > 0));
+        String stats = clusterStats();
+        assertThat(stats).startsWith("{\"scope\":\"cluster\",\"nodes\":{");
+        assertThat(stats.split("\"connectionsOpened\"", -1)).hasSize(5); // three nodes and the total
+        List<Integer> counts = connectionCounts(stats);
+        assertThat(counts).hasSize(4);
+        assertThat(counts.get(3)).isEqualTo(counts.get(0) + counts.get(1) + counts.get(2));
+        streams.forEach(LineStream::close);
+    }
+
+    @Test
     @Order(10)
     void aStreamWhoseNodeIsKilledResumesThroughTheBalancerOnAnotherWithEveryEventOnce() throws Exception {
         String user = "u" + USERS.incrementAndGet();
@@ -217,6 +288,112 @@ class ClusterTest {
                 .containsExactlyElementsOf(
                         java.util.stream.IntStream.range(0, 60).boxed().toList());
         assertThat(nodeHolding(user)).isNotEqualTo(holder);
+    }
+
+    /** The {@code connections} figures of a cluster stats answer: each node's, then the total. */
+    private static List<Integer> connectionCounts(String stats) {
+        java.util.regex.Matcher connections =
+                java.util.regex.Pattern.compile("\"connections\":(\\d+)").matcher(stats);
+        List<Integer> counts = new ArrayList<>();
+        while (connections.find()) {
+            counts.add(Integer.parseInt(connections.group(1)));
+        }
+        return counts;
+    }
+
+    private static String clusterStats() throws Exception {
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create(base(ports.get(0)) + "/api/sse/stats?scope=cluster"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    private static HttpResponse<String> postJson(int port, String pathAndQuery, String body) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(base(port) + pathAndQuery))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A raw stream read line by line on a thread of its own. */
+    private static final class LineStream implements AutoCloseable {
+        private final List<String> lines = new CopyOnWriteArrayList<>();
+        private volatile java.util.concurrent.Flow.Subscription subscription;
+
+        private LineStream(String url) {
+            HTTP.sendAsync(
+                    HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.fromLineSubscriber(new java.util.concurrent.Flow.Subscriber<String>() {
+                        @Override
+                        public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                            LineStream.this.subscription = subscription;
+                            subscription.request(Long.MAX_VALUE);
+                        }
+
+                        @Override
+                        public void onNext(String line) {
+                            lines.add(line);
+                        }
+
+                        @Override
+                        public void onError(Throwable throwable) {}
+
+                        @Override
+                        public void onComplete() {}
+                    }));
+        }
+
+        static LineStream open(String url) {
+            return new LineStream(url);
+        }
+
+        /** Waits for the connected event and returns its connection id. */
+        String connectionId() {
+            await().atMost(BOUND).until(() -> lines.stream().anyMatch(l -> l.contains("\"connectionId\"")));
+            String line = lines.stream()
+                    .filter(l -> l.contains("\"connectionId\""))
+                    .findFirst()
+                    .orElseThrow();
+            int start = line.indexOf("\"connectionId\":\"") + "\"connectionId\":\"".length();
+            return line.substring(start, line.indexOf('"', start));
+        }
+
+        boolean awaitLine(String line) {
+            await().atMost(BOUND).until(() -> lines.contains(line));
+            return true;
+        }
+
+        List<String> lines() {
+            return lines;
+        }
+
+        @Override
+        public void close() {
+            if (subscription != null) {
+                subscription.cancel(); // closes the connection
+            }
+        }
+    }
+
+    /** How many streams the user has on all live nodes, from their stats. */
+    private static int streamsOf(String user) throws Exception {
+        int n = 0;
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i).process().isAlive()) {
+                String stats = HTTP.send(
+                                HttpRequest.newBuilder(URI.create(base(ports.get(i)) + "/api/sse/stats?user=" + user))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + user + "\":(\\d+)")
+                        .matcher(stats);
+                n += m.find() ? Integer.parseInt(m.group(1)) : 0;
+            }
+        }
+        return n;
     }
 
     /** Which node has the user's stream, from each live node's stats. */

@@ -1,6 +1,8 @@
 package io.ssemux.core.spi;
 
 import io.ssemux.core.Event;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
@@ -47,6 +49,29 @@ public interface Backplane extends AutoCloseable {
     /** What the shared log retains, as last seen; any thread, without a round trip. */
     EventLog.Stats stats();
 
+    /** This node's id in the cluster: unique, of {@code A-Z a-z 0-9 _ -}. */
+    String nodeId();
+
+    /**
+     * Sends {@code request} to the node {@code node} (its reader's {@link Reader#request}) and completes
+     * with its answer. Fails with {@code NOT_FOUND} when that node is gone, {@code UNAVAILABLE} when the
+     * store cannot be reached or the node does not answer in time.
+     */
+    CompletableFuture<String> ask(String node, String request);
+
+    /**
+     * Records an open connection of {@code user} in the cluster-wide registry and completes with the
+     * ids of that user's connections beyond {@code cap}, oldest first (never this one); they are taken
+     * out of the registry, and so are connections of nodes that are gone.
+     */
+    CompletableFuture<List<String>> register(String user, String connectionId, int cap);
+
+    /** Takes a closed connection out of the registry; fire and forget. */
+    void unregister(String user, String connectionId);
+
+    /** The live nodes' last {@linkplain Reader#report reports}, by node id; a few seconds old at most. */
+    CompletableFuture<Map<String, String>> reports();
+
     /** Stops reading and releases the connections; idempotent. */
     @Override
     void close();
@@ -68,5 +93,11 @@ public interface Backplane extends AutoCloseable {
 
         /** The read position moved without an event (when reading starts, for one). */
         void position(String cursor);
+
+        /** Answers a request another node {@linkplain #ask asked}; both are JSON text. */
+        CompletableFuture<String> request(String request);
+
+        /** This node's report for the others (its stats), as JSON text; asked every few seconds. */
+        String report();
     }
 }

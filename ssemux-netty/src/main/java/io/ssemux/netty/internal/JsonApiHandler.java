@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.ssemux.core.Hub;
 import io.ssemux.core.Names;
-import io.ssemux.core.PublishResult;
 import io.ssemux.core.SsemuxException;
 import io.ssemux.core.spi.Principal;
 import java.util.ArrayList;
@@ -68,27 +67,53 @@ final class JsonApiHandler extends EndpointHandler {
 
     @Override
     void serve(ChannelHandlerContext ctx, NettyRequest req) {
-        if (req.endpoint() == Endpoint.PUBLISH) {
-            publish(ctx, req);
-            return;
-        }
-        FullHttpResponse response = switch (req.endpoint()) {
+        CompletableFuture<FullHttpResponse> response = switch (req.endpoint()) {
+            case PUBLISH -> publish(req);
             case SUBSCRIPTIONS -> subscriptions(req);
             case TOKEN -> token(req);
             case STATS -> stats(req);
-            case HEALTH -> Responses.json(HttpResponseStatus.OK, Map.of("status", "ok"));
+            case HEALTH ->
+                CompletableFuture.completedFuture(Responses.json(HttpResponseStatus.OK, Map.of("status", "ok")));
             default ->
                 throw new IllegalStateException("endpoint: " + req.endpoint() + " (expected: one of the JSON API)");
         };
-        respond(ctx, response);
+        respondWhenDone(ctx, response);
     }
 
     /**
-     * Answers once the hub has the event: at once on a single node, after the backplane stored it in
-     * cluster mode. The connection reads nothing more meanwhile, so pipelined requests are answered
-     * in order.
+     * Answers at once when the hub did (a single node), else when the cluster has: another node, or
+     * Redis. The connection reads nothing more meanwhile, so pipelined requests are answered in order.
      */
-    private void publish(ChannelHandlerContext ctx, NettyRequest req) {
+    private static void respondWhenDone(ChannelHandlerContext ctx, CompletableFuture<FullHttpResponse> response) {
+        if (response.isDone()) {
+            respond(ctx, outcome(response));
+            return;
+        }
+        ctx.channel().config().setAutoRead(false);
+        response.whenComplete((done, failure) -> ctx.executor().execute(() -> {
+            ctx.channel().config().setAutoRead(true);
+            respond(ctx, outcome(response));
+        }));
+    }
+
+    /** The response of a done future: its value, or the error it failed with. */
+    private static FullHttpResponse outcome(CompletableFuture<FullHttpResponse> response) {
+        try {
+            return response.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SsemuxException refused) {
+                return Responses.error(refused);
+            }
+            log.error("a request failed", e.getCause());
+            return Responses.error(
+                    HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    "internal_error",
+                    "the server failed to handle the request; see its log");
+        }
+    }
+
+    /** Answers once the hub has the event: at once on a single node, once Redis stored it in cluster mode. */
+    private CompletableFuture<FullHttpResponse> publish(NettyRequest req) {
         Principal principal = req.principal();
         checkJsonContentType(req.header("Content-Type"));
         JsonBody body = JsonBody.read(req.body(), PUBLISH_FIELDS, "data");
@@ -101,40 +126,15 @@ final class JsonApiHandler extends EndpointHandler {
         if (body.raw() == null) {
             throw SsemuxException.badRequest("data: missing (expected: any JSON value)");
         }
-        CompletableFuture<PublishResult> publishing = hub.publishAsync(channel, type, body.raw());
-        if (publishing.isDone()) {
-            respond(ctx, published(publishing));
-            return;
-        }
-        ctx.channel().config().setAutoRead(false);
-        publishing.whenComplete((result, failure) -> ctx.executor().execute(() -> {
-            ctx.channel().config().setAutoRead(true);
-            respond(ctx, published(publishing));
-        }));
+        return hub.publishAsync(channel, type, body.raw()).thenApply(result -> {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("id", result.id());
+            answer.put("delivered", result.delivered());
+            return Responses.json(HttpResponseStatus.ACCEPTED, answer);
+        });
     }
 
-    /** The answer to a publish whose future is done: 202 with the id, or the error it failed with. */
-    private static FullHttpResponse published(CompletableFuture<PublishResult> publishing) {
-        PublishResult result;
-        try {
-            result = publishing.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof SsemuxException refused) {
-                return Responses.error(refused);
-            }
-            log.error("publish failed", e.getCause());
-            return Responses.error(
-                    HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                    "internal_error",
-                    "the server failed to handle the request; see its log");
-        }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("id", result.id());
-        answer.put("delivered", result.delivered());
-        return Responses.json(HttpResponseStatus.ACCEPTED, answer);
-    }
-
-    private FullHttpResponse subscriptions(NettyRequest req) {
+    private CompletableFuture<FullHttpResponse> subscriptions(NettyRequest req) {
         String user = req.user();
         checkJsonContentType(req.header("Content-Type"));
         JsonBody body = JsonBody.read(req.body(), SUBSCRIPTION_FIELDS, null);
@@ -145,38 +145,50 @@ final class JsonApiHandler extends EndpointHandler {
             throw SsemuxException.badRequest(
                     "subscribe, unsubscribe: both missing (expected: at least one array of channels)");
         }
-        Set<String> channels = hub.updateSubscriptions(
-                user,
-                connectionId,
-                subscribe == null ? List.of() : subscribe,
-                unsubscribe == null ? List.of() : unsubscribe);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("connectionId", connectionId);
-        answer.put("channels", new TreeSet<>(channels));
-        return Responses.json(HttpResponseStatus.OK, answer);
+        return hub.updateSubscriptionsAsync(
+                        user,
+                        connectionId,
+                        subscribe == null ? List.of() : subscribe,
+                        unsubscribe == null ? List.of() : unsubscribe)
+                .thenApply(channels -> {
+                    Map<String, Object> answer = new LinkedHashMap<>();
+                    answer.put("connectionId", connectionId);
+                    answer.put("channels", new TreeSet<>(channels));
+                    return Responses.json(HttpResponseStatus.OK, answer);
+                });
     }
 
-    private FullHttpResponse token(NettyRequest req) {
+    private CompletableFuture<FullHttpResponse> token(NettyRequest req) {
         Principal principal = req.principal();
         checkJsonContentType(req.header("Content-Type"));
         String connectionId = text(JsonBody.read(req.body(), TOKEN_FIELDS, null), "connectionId");
-        Set<String> channels = hub.refresh(connectionId, principal);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("connectionId", connectionId);
-        answer.put("channels", new TreeSet<>(channels));
-        answer.put(
-                "expiresAt",
-                principal.expiresAt() == null ? null : principal.expiresAt().toString());
-        return Responses.json(HttpResponseStatus.OK, answer);
+        return hub.refreshAsync(connectionId, principal).thenApply(channels -> {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("connectionId", connectionId);
+            answer.put("channels", new TreeSet<>(channels));
+            answer.put(
+                    "expiresAt",
+                    principal.expiresAt() == null ? null : principal.expiresAt().toString());
+            return Responses.json(HttpResponseStatus.OK, answer);
+        });
     }
 
-    private FullHttpResponse stats(NettyRequest req) {
+    private CompletableFuture<FullHttpResponse> stats(NettyRequest req) {
         if (!statsOpen) {
             Principal principal = req.principal();
             if (!principal.grants().admin()) {
                 throw SsemuxException.forbidden(
                         "stats: not granted to user " + Names.quote(principal.user()) + " (expected: the admin grant)");
             }
+        }
+        String scope = req.queryParameter("scope");
+        if (scope != null && !scope.equals("node")) {
+            if (!scope.equals("cluster")) {
+                throw SsemuxException.badRequest(
+                        "scope: " + Names.quote(scope) + " (expected: node, the default, or cluster)");
+            }
+            return hub.clusterStats()
+                    .thenApply(byNode -> Responses.json(HttpResponseStatus.OK, StatsJson.cluster(byNode)));
         }
         Map<String, Object> answer = StatsJson.of(hub.stats(), StatsJson.heapUsedBytes());
         List<String> users = details(req, "user");
@@ -203,7 +215,7 @@ final class JsonApiHandler extends EndpointHandler {
         if (top != null) {
             StatsJson.addTop(answer, hub.top(topCount(top)));
         }
-        return Responses.json(HttpResponseStatus.OK, answer);
+        return CompletableFuture.completedFuture(Responses.json(HttpResponseStatus.OK, answer));
     }
 
     /** The values of a detail parameter ({@code user}, {@code channel}): non-empty, at most {@value #MAX_DETAILS}. */

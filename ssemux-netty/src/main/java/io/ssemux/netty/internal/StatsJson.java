@@ -38,6 +38,64 @@ final class StatsJson {
         return answer;
     }
 
+    /**
+     * {@code ?scope=cluster}: each node's summary (without heap figures, which are the node's own) and
+     * their sum; {@code users} and {@code channels} are summed per node, so a user or channel present on
+     * two nodes counts twice.
+     */
+    static Map<String, Object> cluster(Map<String, HubStats> byNode) {
+        Map<String, Object> nodes = new LinkedHashMap<>();
+        long[] sums = new long[10];
+        HubStats any = null;
+        for (Map.Entry<String, HubStats> entry : byNode.entrySet()) {
+            HubStats s = entry.getValue();
+            Map<String, Object> summary = of(s, 0);
+            summary.remove("history");
+            summary.remove("heapUsedBytes");
+            nodes.put(entry.getKey(), summary);
+            long[] values = {
+                s.connections(),
+                s.users(),
+                s.channels(),
+                s.eventsPublished(),
+                s.eventsDelivered(),
+                s.eventsDropped(),
+                s.connectionsOpened(),
+                s.connectionsClosed(),
+                s.connectionsEvicted(),
+                s.slowConsumerDisconnects()
+            };
+            for (int i = 0; i < sums.length; i++) {
+                sums[i] += values[i];
+            }
+            any = s;
+        }
+        Map<String, Object> total = new LinkedHashMap<>();
+        String[] names = {
+            "connections",
+            "users",
+            "channels",
+            "eventsPublished",
+            "eventsDelivered",
+            "eventsDropped",
+            "connectionsOpened",
+            "connectionsClosed",
+            "connectionsEvicted",
+            "slowConsumerDisconnects"
+        };
+        for (int i = 0; i < names.length; i++) {
+            total.put(names[i], sums[i]);
+        }
+        if (any != null) {
+            total.put("history", of(any, 0).get("history"));
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("scope", "cluster");
+        answer.put("nodes", nodes);
+        answer.put("total", total);
+        return answer;
+    }
+
     /** Adds {@code topChannels} and {@code topUsers}: arrays, largest first. */
     static void addTop(Map<String, Object> answer, HubTop top) {
         answer.put("topChannels", entries(top.channels(), "channel", "subscribers"));
