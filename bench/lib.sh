@@ -126,3 +126,74 @@ load() {
       --server-pid "$SERVER_PID" --out "$RUN_DIR/$label.json" "$@" | tail -1 >>"$RUN_DIR/rows.md" \
       || log "$label: NOT CLEAN (a stream failed, or an event was lost or duplicated): see $label.json"
 }
+
+# Starts Debian's redis-server (installed when missing) on a free port with a temp dir, AOF on and
+# fsync every second; sets REDIS_PORT and REDIS_PID (stopped with the servers at exit).
+start_redis() {
+  if [[ ! -x /usr/bin/redis-server ]]; then
+    log "installing redis-server"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >&2
+  fi
+  REDIS_PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  mkdir -p "$RUN_DIR/redis"
+  /usr/bin/redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$RUN_DIR/redis" --appendonly yes \
+      --appendfsync everysec --save "" --maxmemory-policy noeviction >"$RUN_DIR/redis.log" 2>&1 &
+  REDIS_PID=$!
+  REDIS_PIDS+=("$REDIS_PID")
+  for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  log "redis pid $REDIS_PID on port $REDIS_PORT ($(/usr/bin/redis-server --version | cut -d' ' -f3))"
+}
+REDIS_PIDS=()
+stop_redis() {
+  for pid in "${REDIS_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  REDIS_PIDS=()
+}
+
+# "<cpu ticks of redis> <commands redis has run>"
+redis_usage() {
+  local ticks calls
+  ticks=$(awk '{ print $14 + $15 }' "/proc/$REDIS_PID/stat")
+  calls=$(redis-cli -p "$REDIS_PORT" info commandstats | awk -F'[=,:]' '/^cmdstat_/ { n += $3 } END { print n + 0 }')
+  echo "$ticks $calls"
+}
+
+# Writes $RESULTS_DIR/redis-<label>.json: Redis's CPU seconds and commands per published event.
+redis_report() {
+  local label=$1 before=$2 after=$3
+  /usr/bin/python3 - "$RESULTS_DIR/$label.json" "$before" "$after" "$(getconf CLK_TCK)" "$RESULTS_DIR/redis-$label.json" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))
+t0, c0 = map(int, sys.argv[2].split()); t1, c1 = map(int, sys.argv[3].split()); hz = int(sys.argv[4])
+published = run["published"]
+cpu = (t1 - t0) / hz
+out = {"label": run["label"], "published": published, "redisCpuSeconds": cpu,
+       "redisCpuMicrosPerEvent": round(cpu * 1e6 / published, 1) if published else None,
+       "redisCommands": c1 - c0, "redisCommandsPerEvent": round((c1 - c0) / published, 2) if published else None}
+json.dump(out, open(sys.argv[5], "w"), indent=2)
+print(json.dumps(out))
+PY
+}
+
+# One Redis primary's ceiling for ssemux's append (the Lua script, 128-byte events, history trimmed
+# to 10,000 events): redis-benchmark, 50 clients, pipelines of 16, 200,000 appends; and Redis's CPU.
+redis_ceiling() {
+  local sha data before after
+  sha=$(redis-cli -p "$REDIS_PORT" script load "$(cat "$REPO_DIR/ssemux-redis/src/main/resources/io/ssemux/redis/trim.lua" \
+      "$REPO_DIR/ssemux-redis/src/main/resources/io/ssemux/redis/append.lua")")
+  data=$(printf '{"n":%0120d}' 0)
+  before=$(awk '{ print $14 + $15 }' "/proc/$REDIS_PID/stat")
+  redis-benchmark -p "$REDIS_PORT" -n 200000 -c 50 -P 16 -q \
+      evalsha "$sha" 2 "ceiling:{0}:events" "ceiling:{0}:meta" bench tick "$data" 10000 33554432 300000 \
+      | tr '\r' '\n' | grep -v '^$' | tail -1 | tee "$RUN_DIR/redis-ceiling.txt"
+  after=$(awk '{ print $14 + $15 }' "/proc/$REDIS_PID/stat")
+  /usr/bin/python3 - "$RUN_DIR/redis-ceiling.txt" "$before" "$after" "$(getconf CLK_TCK)" "$RESULTS_DIR/redis-ceiling.json" <<'PY'
+import json, re, sys
+text = open(sys.argv[1]).read()
+m = re.search(r"([0-9.]+) requests per second", text)
+cpu = (int(sys.argv[3]) - int(sys.argv[2])) / int(sys.argv[4])
+out = {"appendsPerSecond": float(m.group(1)) if m else None, "appends": 200000,
+       "redisCpuMicrosPerAppend": round(cpu * 1e6 / 200000, 1), "raw": text.strip()}
+json.dump(out, open(sys.argv[5], "w"), indent=2)
+print(json.dumps(out))
+PY
+}

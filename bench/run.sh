@@ -12,6 +12,9 @@
 #                                               20 events/s, without and with 4 clients reading /api/sse/stats
 #                                               back to back (STATS_QUERY; STATS_INTERVAL_MILLIS paces them)
 #   bench/run.sh all                            every scenario for both (and jdk25), then the table and the chart
+#   bench/run.sh redis                          fanout1k in memory and in cluster mode on a Redis of its own, in
+#                                               turn (REPEAT runs): latency, server CPU, Redis CPU and commands per
+#                                               event; then one Redis primary's ceiling for the append script
 #   bench/run.sh soak      [minutes]            ssemux as scripts/run starts it, under churn, publishes, slow
 #                                               readers and bad requests for 30 minutes: memory, fds over time
 #
@@ -31,7 +34,7 @@ servers="${2:-both}"
 RESULTS_DIR="${RESULTS_DIR:-$REPO_DIR/docs/bench}"
 RUN_DIR="$(mktemp -d /tmp/ssemux-bench.XXXXXX)"
 mkdir -p "$RESULTS_DIR"
-trap stop_servers EXIT
+trap 'stop_servers; stop_redis' EXIT
 log "logs in $RUN_DIR, results in $RESULTS_DIR"
 
 # One run on a fresh server: label, target, then generator options.
@@ -122,6 +125,28 @@ sweep() {
   done
 }
 
+# In memory against cluster mode on one node, same load, in turn; Redis's own CPU and commands per
+# published event for each cluster run (redis-<label>.json); then redis-benchmark on the append script
+# alone, which is how far one Redis primary goes (redis-ceiling.json). Redis: Debian's, AOF on with
+# fsync every second, a temp dir, a free port.
+redis() {
+  local chosen=$servers args=${SSEMUX_ARGS:-}
+  servers=ssemux
+  start_redis
+  for r in $(seq 1 "${REPEAT:-3}"); do
+    SSEMUX_ARGS="$args" one "fanout1k-memory-r$r" ssemux -c 1000 --processes 2 --rate 100 --warmup-seconds 10 \
+        --duration-seconds 20 --require-clean
+    local before
+    before=$(redis_usage)
+    SSEMUX_ARGS="$args --redis redis://127.0.0.1:$REDIS_PORT --redis-key-prefix bench$r" \
+        one "fanout1k-redis-r$r" ssemux -c 1000 --processes 2 --rate 100 --warmup-seconds 10 --duration-seconds 20 \
+        --require-clean
+    redis_report "fanout1k-redis-r$r" "$before" "$(redis_usage)"
+  done
+  redis_ceiling
+  SSEMUX_ARGS=$args servers=$chosen
+}
+
 report() {
   need_matplotlib
   /usr/bin/python3 "$BENCH_DIR/report.py" "$RESULTS_DIR"
@@ -174,7 +199,7 @@ window() {
 
 build
 case "$scenario" in
-  idle|fanout1k|fanout10k|sweep|jdk25|window|stats) "$scenario" ;;
+  idle|fanout1k|fanout10k|sweep|jdk25|window|stats|redis) "$scenario" ;;
   soak) soak "${2:-30}" ;;
   all) servers=both; idle; fanout1k; fanout10k; sweep; jdk25; window; report ;;
   report) report ;;
