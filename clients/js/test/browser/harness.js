@@ -6,6 +6,8 @@
 import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -77,6 +79,69 @@ export async function startJavaServer(args = []) {
     /** open streams of `user` */
     connections: async (user) => (await api(`/api/sse/stats?user=${encodeURIComponent(user)}`)).connectionsPerUser[user] ?? 0,
     stop: () => stopChild(child),
+    /** `kill -9`: the node dies without closing anything */
+    kill: () => {
+      if (child.exitCode !== null) return Promise.resolve();
+      return new Promise((done) => {
+        child.once('exit', done);
+        child.kill('SIGKILL');
+      });
+    },
+  };
+}
+
+/** A free port of 127.0.0.1 (free when asked; the caller binds it soon after). */
+export async function freePort() {
+  const server = net.createServer();
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/**
+ * Debian's redis-server on a free port with a temp dir (scripts/test installs it); resolves once
+ * it answers. Returns its `redis://` URL and `stop()`.
+ */
+export async function startRedis() {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), 'ssemux-redis-'));
+  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
+    '--appendonly', 'yes'], { stdio: 'ignore' });
+  await eventually(() => new Promise((answer) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (data) => { answer(String(data).startsWith('+PONG')); socket.destroy(); });
+    socket.on('error', () => answer(false));
+  }), 'redis-server to answer');
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: async () => {
+      await stopChild(child);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Debian's nginx as the cluster's load balancer, from cluster/nginx.conf.template (the one
+ * scripts/cluster uses), in front of `nodeUrls`; resolves once it accepts connections.
+ */
+export async function startNginx(nodeUrls) {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), 'ssemux-nginx-'));
+  const upstreams = nodeUrls.map((url) => `        server ${new URL(url).host} max_fails=1 fail_timeout=5s;`).join('\n');
+  const template = await readFile(resolve(clientDir, '../../cluster/nginx.conf.template'), 'utf8');
+  await writeFile(join(dir, 'nginx.conf'),
+    template.replaceAll('@DIR@', dir).replaceAll('@PORT@', String(port)).replaceAll('@UPSTREAMS@', upstreams));
+  const child = spawn('/usr/sbin/nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
+  await eventually(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 'nginx to proxy');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      await stopChild(child);
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }
 
