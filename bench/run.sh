@@ -143,8 +143,49 @@ redis() {
         --require-clean
     redis_report "fanout1k-redis-r$r" "$before" "$(redis_usage)"
   done
+  redis2
   redis_ceiling
   SSEMUX_ARGS=$args servers=$chosen
+}
+
+# Two nodes on the same Redis and the same load as fanout1k: half the streams on each, publishes to
+# the first; CPU per delivery of each node (redis2-<label>.json) and of both (the run's JSON).
+redis2() {
+  local port2=$((SSEMUX_PORT + 1)) r pid2 before after
+  for r in $(seq 1 "${REPEAT:-3}"); do
+    local label="fanout1k-redis2-r$r"
+    SSEMUX_ARGS="${SSEMUX_ARGS:-} --redis redis://127.0.0.1:$REDIS_PORT --redis-key-prefix two$r" start_ssemux
+    local pid1=$SERVER_PID
+    SSEMUX_LOG_LEVEL=WARN SSEMUX_IO_THREADS="${SSEMUX_IO_THREADS:-2}" "$BENCH_JAVA_HOME/bin/java" $SSEMUX_JVM_FLAGS \
+        -jar "$SERVER_JAR" --port "$port2" --max-connections 19950 ${SSEMUX_ARGS:-} \
+        --redis "redis://127.0.0.1:$REDIS_PORT" --redis-key-prefix "two$r" >"$RUN_DIR/ssemux2.log" 2>&1 &
+    pid2=$!
+    SERVER_PIDS+=("$pid2")
+    wait_http "http://127.0.0.1:$port2/healthz" 30
+    before="$(node_ticks "$pid1") $(node_ticks "$pid2") $(redis_usage)"
+    SERVER_PID="$pid1" load "$label" ssemux -c 1000 --processes 2 --rate 100 --warmup-seconds 10 --duration-seconds 20 \
+        --require-clean --port "$SSEMUX_PORT" --stream-ports "$SSEMUX_PORT,$port2" --server-pid "$pid2"
+    after="$(node_ticks "$pid1") $(node_ticks "$pid2") $(redis_usage)"
+    stop_servers
+    cp "$RUN_DIR/$label.json" "$RESULTS_DIR/"
+    /usr/bin/python3 - "$RESULTS_DIR/$label.json" "$before" "$after" "$(getconf CLK_TCK)" "$RESULTS_DIR/redis2-$label.json" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))
+b = list(map(int, sys.argv[2].split())); a = list(map(int, sys.argv[3].split())); hz = int(sys.argv[4])
+delivered, published = run["delivered"], run["published"]
+node = [(a[i] - b[i]) / hz for i in (0, 1)]
+out = {"label": run["label"], "published": published, "delivered": delivered,
+       "nodeCpuSeconds": node, "nodeCpuMicrosPerDelivery": [round(c * 2e6 / delivered, 2) for c in node],
+       "redisCpuSeconds": (a[2] - b[2]) / hz, "redisCommandsPerEvent": round((a[3] - b[3]) / published, 2)}
+json.dump(out, open(sys.argv[5], "w"), indent=2)
+print(json.dumps(out))
+PY
+  done
+}
+
+# Cumulative CPU ticks (user + system) of a process.
+node_ticks() {
+  awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
 
 report() {

@@ -44,6 +44,13 @@ public final class LoadCommand implements Callable<Integer> {
     int port;
 
     @Option(
+            names = "--stream-ports",
+            split = ",",
+            description = "Ports the streams go to, one per process in turn (several nodes of a cluster); "
+                    + "default: --port. Publishes go to --port.")
+    List<Integer> streamPorts = new ArrayList<>();
+
+    @Option(
             names = {"-c", "--connections"},
             defaultValue = "1000",
             description = "Streams to open.")
@@ -313,7 +320,7 @@ public final class LoadCommand implements Callable<Integer> {
             ShareSpec spec = new ShareSpec(
                     target,
                     host,
-                    port,
+                    streamPorts.isEmpty() ? port : streamPorts.get(i % streamPorts.size()),
                     channel,
                     first,
                     users == null ? connections : users,
