@@ -82,7 +82,7 @@ class TokenTest {
                 (Hub) Proxy.newProxyInstance(Hub.class.getClassLoader(), new Class<?>[] {Hub.class}, (p, m, a) -> {
                     try {
                         Object result = m.invoke(hub, a);
-                        if (m.getName().equals("refresh")) {
+                        if (m.getName().equals("refresh") || m.getName().equals("refreshAsync")) {
                             refreshes.incrementAndGet();
                         }
                         return result;
