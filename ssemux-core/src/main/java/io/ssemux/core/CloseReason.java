@@ -10,6 +10,8 @@ public enum CloseReason {
     SLOW_CONSUMER,
     /** The credential the stream was opened with expired and was not refreshed. */
     TOKEN_EXPIRED,
+    /** The server is draining for a restart: the stream was told to reconnect elsewhere. */
+    DRAINED,
     /** The server is shutting down. */
     SHUTDOWN
 }

@@ -94,7 +94,9 @@ final class DefaultHub implements Hub {
     private final Map<String, ConnectionState[]> byUser = new ConcurrentHashMap<>();
     private final Map<String, ConnectionState> byId = new ConcurrentHashMap<>();
     private final Map<Executor, Outbox> outboxes = new ConcurrentHashMap<>(); // one per executor, kept
-    private boolean closed; // guarded by lock
+    private volatile boolean closed; // written under lock; read without it by readiness()
+    private volatile boolean draining; // written under lock
+    private CompletableFuture<Void> drained; // guarded by lock
 
     private final LongAdder published = new LongAdder();
     private final LongAdder delivered = new LongAdder();
@@ -455,6 +457,11 @@ final class DefaultHub implements Hub {
         synchronized (lock) {
             if (closed) {
                 throw SsemuxException.unavailable("the hub is shut down", config.retry());
+            }
+            if (draining) {
+                throw SsemuxException.unavailable(
+                        "this node is draining for a restart (expected: connect again; another node takes the stream)",
+                        config.retry());
             }
             if (byId.size() >= config.maxConnections()) {
                 throw SsemuxException.unavailable(
@@ -947,6 +954,67 @@ final class DefaultHub implements Hub {
             entries.sort(LARGEST_FIRST);
             return entries;
         }
+    }
+
+    @Override
+    public CompletableFuture<Void> drain(Duration window) {
+        if (window.isNegative()) {
+            throw new IllegalArgumentException("window: " + window + " (expected: zero or more)");
+        }
+        List<ConnectionState> streams;
+        CompletableFuture<Void> done;
+        synchronized (lock) {
+            if (drained != null) {
+                return drained;
+            }
+            drained = done = new CompletableFuture<>();
+            if (closed) {
+                done.complete(null);
+                return done;
+            }
+            draining = true;
+            streams = new ArrayList<>(byId.values());
+        }
+        java.util.Collections.shuffle(streams, random);
+        long windowNanos = window.toNanos();
+        for (int i = 0; i < streams.size(); i++) {
+            ConnectionState stream = streams.get(i);
+            Duration at = Duration.ofNanos(windowNanos * i / streams.size());
+            scheduler.schedule(at, () -> drainOne(stream));
+        }
+        scheduler.schedule(window, () -> done.complete(null));
+        return done;
+    }
+
+    /** Ends one stream of a draining hub, after telling it when to reconnect. Scheduler thread. */
+    private void drainOne(ConnectionState stream) {
+        synchronized (lock) {
+            if (!removeLocked(stream, CloseReason.DRAINED)) {
+                return;
+            }
+        }
+        afterRemoval(stream, CloseReason.DRAINED);
+        Duration reconnectAfter =
+                Duration.ofMillis((long) (random.nextDouble() * config.retry().toMillis()));
+        StringBuilder farewell = SseEncoder.appendRetry(new StringBuilder(128), reconnectAfter.toMillis());
+        SseEncoder.appendEvent(
+                farewell, null, ControlEvents.DRAINING, new ControlEvents.Draining(reconnectAfter).toJson());
+        Frame frame = Frame.wrap(farewell.toString().getBytes(StandardCharsets.UTF_8));
+        execute(stream.executor(), () -> stream.end(frame));
+    }
+
+    @Override
+    public Readiness readiness() {
+        if (closed) {
+            return Readiness.CLOSED;
+        }
+        if (draining) {
+            return Readiness.DRAINING;
+        }
+        if (backplane != null && !backplane.reachable()) {
+            return Readiness.BACKPLANE_UNREACHABLE;
+        }
+        return Readiness.READY;
     }
 
     @Override

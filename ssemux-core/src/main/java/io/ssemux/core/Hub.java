@@ -4,6 +4,7 @@ import io.ssemux.core.spi.Principal;
 import io.ssemux.core.transport.ConnectRequest;
 import io.ssemux.core.transport.Connection;
 import io.ssemux.core.transport.SseSink;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
@@ -135,6 +136,22 @@ public interface Hub extends AutoCloseable {
      * @throws IllegalArgumentException {@code n < 1}
      */
     HubTop top(int n);
+
+    /**
+     * Drains this hub for a restart, so its clients move to other nodes without a reconnect storm:
+     * from now on new streams are refused ({@code UNAVAILABLE}, with a retry delay) and
+     * {@link #readiness()} says {@link Readiness#DRAINING}; the open streams are ended one by one, in
+     * random order, spread evenly over {@code window}, each told first with a {@code draining} event
+     * carrying a random reconnect delay (up to {@link HubConfig#retry}). The future completes at the
+     * end of the window, when every stream has ended; publishing works throughout and after, until the
+     * hub is {@linkplain #close() closed} (in cluster mode other nodes' streams still get what this one
+     * publishes). Idempotent: a second call returns the first call's future. A zero window ends every
+     * stream at once.
+     */
+    CompletableFuture<Void> drain(Duration window);
+
+    /** Whether the hub takes new streams now, and if not, why; O(1), without the publish lock. */
+    Readiness readiness();
 
     /** Ends every stream and stops the heartbeats; idempotent. */
     @Override

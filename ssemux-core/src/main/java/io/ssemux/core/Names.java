@@ -15,7 +15,15 @@ public final class Names {
     public static final String GRAMMAR = "[A-Za-z0-9_.:-]{1," + MAX_LENGTH + "}";
 
     private static final String[] RESERVED_TYPES = {
-        "connected", "evicted", "reset", "heartbeat", "message", "token_expiring", "token_expired", "revoked"
+        "connected",
+        "evicted",
+        "reset",
+        "heartbeat",
+        "message",
+        "token_expiring",
+        "token_expired",
+        "revoked",
+        "draining"
     };
 
     private Names() {}

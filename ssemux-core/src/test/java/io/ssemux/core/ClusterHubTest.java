@@ -287,6 +287,11 @@ class ClusterHubTest {
             }
 
             @Override
+            public boolean reachable() {
+                return true;
+            }
+
+            @Override
             public String nodeId() {
                 return id;
             }

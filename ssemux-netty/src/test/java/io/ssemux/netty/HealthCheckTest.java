@@ -23,6 +23,38 @@ class HealthCheckTest {
     }
 
     @Test
+    void readyzSaysReadyThenDrainingOnceTheHubDrains() {
+        HttpResponse<String> ready =
+                server.send(HttpRequest.newBuilder(server.uri("/readyz")).build());
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).isEqualTo("{\"status\":\"ready\"}");
+
+        server.hub().drain(java.time.Duration.ofSeconds(30));
+
+        HttpResponse<String> draining =
+                server.send(HttpRequest.newBuilder(server.uri("/readyz")).build());
+        assertThat(draining.statusCode()).isEqualTo(503);
+        assertThat(draining.body()).isEqualTo("{\"status\":\"draining\"}");
+        HttpResponse<String> stream = server.send(
+                HttpRequest.newBuilder(server.uri("/api/sse/stream?user=a")).build());
+        assertThat(stream.statusCode()).isEqualTo(503);
+        assertThat(stream.headers().firstValue("retry-after")).isPresent();
+        HttpResponse<String> health =
+                server.send(HttpRequest.newBuilder(server.uri("/healthz")).build());
+        assertThat(health.statusCode()).isEqualTo(200); // alive all the same
+    }
+
+    @Test
+    void readyzAnswersHead() {
+        HttpResponse<String> head = server.send(HttpRequest.newBuilder(server.uri("/readyz"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build());
+
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+    }
+
+    @Test
     void refusesOtherMethodsNamingBoth() {
         HttpResponse<String> delete = server.send(
                 HttpRequest.newBuilder(server.uri("/healthz")).DELETE().build());

@@ -115,6 +115,7 @@ public final class RedisBackplane implements Backplane {
     private final Map<Long, CompletableFuture<String>> asked = new ConcurrentHashMap<>();
     private final AtomicLong askIds = new AtomicLong();
     private volatile Set<String> liveNodes = Set.of();
+    private volatile boolean readerUp; // the reader's last round trip worked
     private volatile Reader reader;
     private volatile EventLog.Stats stats = new EventLog.Stats(0, 0, null, null);
     private Thread readerThread;
@@ -288,6 +289,11 @@ public final class RedisBackplane implements Backplane {
     @Override
     public EventLog.Stats stats() {
         return stats;
+    }
+
+    @Override
+    public boolean reachable() {
+        return readerUp && commands.isOpen();
     }
 
     @Override
@@ -499,6 +505,7 @@ public final class RedisBackplane implements Backplane {
                     backoff = Duration.ofMillis(100);
                 }
             } catch (RedisException e) {
+                readerUp = false;
                 if (closing.getCount() == 0) {
                     return;
                 }

@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -91,6 +94,14 @@ public final class Main implements Callable<Integer> {
             defaultValue = "${env:SSEMUX_HISTORY_SECONDS:-300}",
             description = "Oldest event kept for resuming clients. Env SSEMUX_HISTORY_SECONDS.")
     long historySeconds;
+
+    @Option(
+            names = "--drain-seconds",
+            defaultValue = "${env:SSEMUX_DRAIN_SECONDS:-10}",
+            description = "On SIGTERM, the window over which open streams are ended one by one, each told to "
+                    + "reconnect (to another node) after a random delay; new streams get 503 meanwhile and "
+                    + "/readyz says draining. 0 ends them at once. Env SSEMUX_DRAIN_SECONDS.")
+    double drainSeconds;
 
     @Option(
             names = "--redis",
@@ -341,6 +352,9 @@ public final class Main implements Callable<Integer> {
                                 + " Set --jwt-secret-file, --jwt-public-key, --jwks-url or --jwks-file (see docs/SECURITY.md),"
                                 + " or listen on 127.0.0.1; --insecure-trust-anyone-on-network allows it for a trial");
             }
+            if (!(drainSeconds >= 0 && drainSeconds <= 3600)) {
+                throw new IllegalArgumentException("--drain-seconds: " + drainSeconds + " (expected: 0 to 3600)");
+            }
             config = new HubConfig(
                     maxConnectionsPerUser,
                     maxConnections,
@@ -432,9 +446,18 @@ public final class Main implements Callable<Integer> {
                 .addShutdownHook(new Thread(
                         () -> {
                             log.info(
-                                    "shutting down: closing {} streams",
-                                    hub.stats().connections());
-                            closeDemo(runningDemo); // first: its running jobs still publish how they ended
+                                    "shutting down: draining {} streams over {} s",
+                                    hub.stats().connections(),
+                                    drainSeconds);
+                            try {
+                                hub.drain(Duration.ofMillis(Math.round(drainSeconds * 1000)))
+                                        .get(Math.round(drainSeconds * 1000) + 10_000, TimeUnit.MILLISECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            } catch (ExecutionException | TimeoutException e) {
+                                log.warn("the drain did not finish: {}", e.toString());
+                            }
+                            closeDemo(runningDemo); // then: its running jobs still publish how they ended
                             hub.close();
                             server.close();
                             stopped.countDown();

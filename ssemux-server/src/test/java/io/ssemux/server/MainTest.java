@@ -169,7 +169,7 @@ class MainTest {
 
     @Test
     void endsEveryStreamAndExitsOnSigterm() throws Exception {
-        try (ServerProcess server = ServerProcess.start(Map.of(), "--port", "0")) {
+        try (ServerProcess server = ServerProcess.start(Map.of(), "--port", "0", "--drain-seconds", "0")) {
             int port = server.awaitPort();
             try (Socket socket = openStream(port)) {
                 InputStream in = socket.getInputStream();
@@ -183,11 +183,54 @@ class MainTest {
                 // The stream ends cleanly: the last chunk, then the end of the connection.
                 String rest = readToEnd(in);
                 assertThat(rest).endsWith("0\r\n\r\n");
+                assertThat(rest).contains("event: draining");
                 assertThat(server.awaitExit(EXIT_BOUND)).isEqualTo(143);
                 await().atMost(Duration.ofSeconds(10))
-                        .untilAsserted(() -> assertThat(server.output()).contains("shutting down", "reason=SHUTDOWN"));
+                        .untilAsserted(() -> assertThat(server.output()).contains("shutting down", "reason=DRAINED"));
             }
         }
+    }
+
+    @Test
+    void drainsOnSigtermOverTheWindowRefusingNewStreamsAndTellingEachToReconnect() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Map.of(), "--port", "0", "--no-demo", "--drain-seconds", "3")) {
+            int port = server.awaitPort();
+            try (Socket first = openStream(port);
+                    Socket second = openStream(port)) {
+                readUntil(first.getInputStream(), "event: connected");
+                readUntil(second.getInputStream(), "event: connected");
+                assertThat(HTTP.send(request(port, "/readyz"), HttpResponse.BodyHandlers.ofString())
+                                .body())
+                        .isEqualTo("{\"status\":\"ready\"}");
+                long start = System.nanoTime();
+
+                server.process().toHandle().destroy();
+
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> HTTP.send(request(port, "/readyz"), HttpResponse.BodyHandlers.ofString())
+                                        .statusCode()
+                                == 503);
+                HttpResponse<String> refused = HTTP.send(
+                        request(port, "/api/sse/stream?user=bob&channels=jobs"), HttpResponse.BodyHandlers.ofString());
+                assertThat(refused.statusCode()).isEqualTo(503);
+                assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+                assertThat(refused.body()).contains("draining for a restart");
+                String firstEnd = readToEnd(first.getInputStream());
+                String secondEnd = readToEnd(second.getInputStream());
+                assertThat(firstEnd + secondEnd)
+                        .containsPattern(
+                                "retry: \\d+\nevent: draining\ndata: \\{\"reason\":\"shutdown\",\"reconnectAfterMillis\":\\d+\\}");
+                assertThat(firstEnd).contains("event: draining");
+                assertThat(secondEnd).contains("event: draining");
+                assertThat(server.awaitExit(EXIT_BOUND)).isEqualTo(143);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+            }
+        }
+    }
+
+    private static HttpRequest request(int port, String pathAndQuery) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                .build();
     }
 
     private static Socket openStream(int port) throws Exception {

@@ -49,6 +49,9 @@ public interface Backplane extends AutoCloseable {
     /** What the shared log retains, as last seen; any thread, without a round trip. */
     EventLog.Stats stats();
 
+    /** Whether the store answered lately (the reader reads): a node without it should take no new streams. */
+    boolean reachable();
+
     /** This node's id in the cluster: unique, of {@code A-Z a-z 0-9 _ -}. */
     String nodeId();
 

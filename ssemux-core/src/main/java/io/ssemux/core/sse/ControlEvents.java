@@ -30,6 +30,8 @@ public final class ControlEvents {
     public static final String TOKEN_EXPIRED = "token_expired";
     /** A refreshed credential no longer grants some of the stream's channels: they were dropped. */
     public static final String REVOKED = "revoked";
+    /** The server is draining for a restart: the stream ends; reconnect after the delay (to another node). */
+    public static final String DRAINING = "draining";
 
     private ControlEvents() {}
 
@@ -164,6 +166,34 @@ public final class ControlEvents {
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("not the data of a token event: " + abbreviate(json), e);
             }
+        }
+    }
+
+    /**
+     * The data of {@code draining}: the stream ends now and its client should reconnect after
+     * {@code reconnectAfter} (jittered per stream, so a node's clients do not all come back at once),
+     * without counting it as a failure.
+     */
+    public record Draining(Duration reconnectAfter) {
+        public Draining {
+            Objects.requireNonNull(reconnectAfter, "reconnectAfter");
+        }
+
+        public String toJson() {
+            return "{\"reason\":\"shutdown\",\"reconnectAfterMillis\":" + reconnectAfter.toMillis() + "}";
+        }
+
+        /**
+         * Reads the data of a {@code draining} event.
+         *
+         * @throws IllegalArgumentException if it is not one
+         */
+        public static Draining parse(String json) {
+            java.math.BigDecimal millis = JsonText.number(JsonText.object(json), "reconnectAfterMillis");
+            if (millis == null || millis.signum() < 0) {
+                throw new IllegalArgumentException("not the data of a draining event: " + abbreviate(json));
+            }
+            return new Draining(Duration.ofMillis(millis.longValue()));
         }
     }
 

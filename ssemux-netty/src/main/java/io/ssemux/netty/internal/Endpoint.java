@@ -14,6 +14,7 @@ enum Endpoint {
     STATS(HttpMethod.GET),
     TOKEN(HttpMethod.POST),
     HEALTH(HttpMethod.GET, true),
+    READY(HttpMethod.GET, true),
     /** An application {@link io.ssemux.netty.RouteHandler}: any method, its own answer. */
     APPLICATION(null);
 
@@ -50,6 +51,7 @@ enum Endpoint {
             case Routes.STATS -> STATS;
             case Routes.TOKEN -> TOKEN;
             case Routes.HEALTH -> HEALTH;
+            case Routes.READY -> READY;
             default -> null;
         };
     }

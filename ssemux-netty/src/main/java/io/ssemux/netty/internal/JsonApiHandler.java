@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.ssemux.core.Hub;
 import io.ssemux.core.Names;
+import io.ssemux.core.Readiness;
 import io.ssemux.core.SsemuxException;
 import io.ssemux.core.spi.Principal;
 import java.util.ArrayList;
@@ -60,7 +61,13 @@ final class JsonApiHandler extends EndpointHandler {
      * @param statsOpen whether anyone may read the stats (development), rather than admins only
      */
     JsonApiHandler(Hub hub, boolean statsOpen) {
-        super(EnumSet.of(Endpoint.PUBLISH, Endpoint.SUBSCRIPTIONS, Endpoint.TOKEN, Endpoint.STATS, Endpoint.HEALTH));
+        super(EnumSet.of(
+                Endpoint.PUBLISH,
+                Endpoint.SUBSCRIPTIONS,
+                Endpoint.TOKEN,
+                Endpoint.STATS,
+                Endpoint.HEALTH,
+                Endpoint.READY));
         this.hub = hub;
         this.statsOpen = statsOpen;
     }
@@ -74,6 +81,7 @@ final class JsonApiHandler extends EndpointHandler {
             case STATS -> stats(req);
             case HEALTH ->
                 CompletableFuture.completedFuture(Responses.json(HttpResponseStatus.OK, Map.of("status", "ok")));
+            case READY -> CompletableFuture.completedFuture(ready());
             default ->
                 throw new IllegalStateException("endpoint: " + req.endpoint() + " (expected: one of the JSON API)");
         };
@@ -110,6 +118,18 @@ final class JsonApiHandler extends EndpointHandler {
                     "internal_error",
                     "the server failed to handle the request; see its log");
         }
+    }
+
+    /**
+     * {@code /readyz}: 200 while the hub takes new streams; else 503 saying why ({@code draining},
+     * {@code closed}, {@code backplane_unreachable}), so a load balancer sends new streams elsewhere.
+     */
+    private FullHttpResponse ready() {
+        Readiness readiness = hub.readiness();
+        String status = readiness.name().toLowerCase(Locale.ROOT);
+        return Responses.json(
+                readiness == Readiness.READY ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                Map.of("status", status));
     }
 
     /** Answers once the hub has the event: at once on a single node, once Redis stored it in cluster mode. */

@@ -15,6 +15,7 @@ final class Routes {
     static final String STATS = "/api/sse/stats";
     static final String TOKEN = "/api/sse/token";
     static final String HEALTH = "/healthz";
+    static final String READY = "/readyz";
 
     /**
      * An application endpoint and the largest body it accepts: a plain route, whose body is read
