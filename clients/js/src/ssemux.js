@@ -33,7 +33,7 @@ const GROUP_VERSION = 'v3';
 
 /** Event types the server reserves for itself: control events, never handed to subscribers. */
 const RESERVED_TYPES = [
-  'connected', 'reset', 'evicted', 'heartbeat', 'message', 'token_expiring', 'token_expired', 'revoked',
+  'connected', 'reset', 'evicted', 'heartbeat', 'message', 'token_expiring', 'token_expired', 'revoked', 'draining',
 ];
 
 /** Channel names and event types: the server's grammar, checked early so a typo fails at the call. */
@@ -391,6 +391,7 @@ export class SseMuxClient {
     on('token_expiring', () => this.#refreshToken(source));
     on('token_expired', () => this.#onTokenExpired(source));
     on('revoked', (e) => this.#onRevoked(e));
+    on('draining', (e) => this.#onDraining(source, e));
     // The browser would retry on its own, without our backoff and without lastEventId in the URL.
     source.onerror = () => this.#onDrop(source);
   }
@@ -451,6 +452,24 @@ export class SseMuxClient {
   #onEvicted() {
     this.#dropStream();
     this.#setState('evicted');
+  }
+
+  /**
+   * The server is draining for a restart: it ends the stream and says when to come back (a random
+   * delay, so that its clients do not all reconnect in the same second). Not a failure: the
+   * backoff starts over, and the reconnect goes to whichever node takes it.
+   */
+  #onDraining(source, e) {
+    if (source !== this.#source) return;
+    let delay = 0;
+    try {
+      delay = Math.max(0, Number(JSON.parse(e.data).reconnectAfterMillis) || 0);
+    } catch {
+      // Malformed: reconnect at once, as after any end.
+    }
+    this.#dropStream();
+    this.#attempt = 0;
+    this.#reconnectIn(delay);
   }
 
   /**
@@ -524,7 +543,11 @@ export class SseMuxClient {
 
   #retryLater() {
     if (this.#closed || this.#state === 'evicted') return;
-    const delay = backoffDelay(this.#attempt++, this.#backoff, this.#env.random);
+    this.#reconnectIn(backoffDelay(this.#attempt++, this.#backoff, this.#env.random));
+  }
+
+  #reconnectIn(delay) {
+    if (this.#closed || this.#state === 'evicted') return;
     this.#setState('reconnecting');
     this.#retryTimer = this.#env.setTimeout(() => {
       this.#retryTimer = undefined;

@@ -93,6 +93,12 @@ export class FakeHub {
     source.dispatch('revoked', JSON.stringify({ channels }));
   }
 
+  /** `draining` (come back in `reconnectAfterMillis`), then the stream ends, as a node being deployed does. */
+  drain(source, reconnectAfterMillis) {
+    source.dispatch('draining', JSON.stringify({ reason: 'shutdown', reconnectAfterMillis }));
+    this.drop(source);
+  }
+
   /** Sends `evicted` then ends the stream. */
   evict(source) {
     source.dispatch('evicted', JSON.stringify({ reason: 'too_many_connections', limit: 6 }));

@@ -91,6 +91,27 @@ test('reset: onReset is called and the cursor moves to the reset id', async () =
   assert.equal(resets.length, 1, 'the same gap is not reported twice');
 });
 
+test('draining: the client comes back after the server\'s delay, not its backoff, and resumes', async () => {
+  const client = single();
+  const seen = states(client);
+  const got = [];
+  client.subscribe({ channels: ['a'], type: 't', handler: (data) => got.push(data) });
+  await until(() => client.state === 'open', 'open');
+  const first = o.hub.publish('a', 't', 1);
+  await until(() => got.length === 1, 'the first event');
+
+  o.hub.drain(o.hub.sources[0], 80);
+  o.hub.publish('a', 't', 2); // published while the client is away
+  await settle(40); // ten times the backoff cap
+  assert.equal(o.hub.sources.length, 1, 'no reconnect before the server\'s delay');
+  await until(() => o.hub.sources.length === 2 && client.state === 'open', 'the reconnect');
+
+  assert.equal(query(o.hub.sources[1]).lastEventId, first);
+  await until(() => got.length === 2, 'the event published meanwhile');
+  assert.deepEqual(got, [1, 2]);
+  assert.deepEqual(seen, ['connecting', 'open', 'reconnecting', 'open']);
+});
+
 test('evicted: state evicted, the stream is closed and never reopened', async () => {
   const client = single();
   const seen = states(client);

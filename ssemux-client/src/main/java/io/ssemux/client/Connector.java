@@ -77,8 +77,9 @@ final class Connector {
         /** The server refused in a way that retrying cannot fix. */
         FATAL,
         /**
-         * The server ended a good stream for a reason a new connection fixes (its credential expired):
-         * reconnect at once, without a failure, unless it was short-lived (then as {@link #RETRY}).
+         * The server ended a good stream for a reason a new connection fixes (its credential expired,
+         * or it is draining): reconnect at once (or after the server's delay), without a failure;
+         * after a short-lived stream whose credential expired, as {@link #RETRY}.
          */
         RENEW,
         /** The stream ended or could not start; try again. */
@@ -255,8 +256,11 @@ final class Connector {
                     if (error != null) {
                         report(error);
                     }
-                    // A renewal of a healthy stream is no failure: at once, and the backoff does not grow.
-                    Duration delay = end == End.RENEW && healthy ? Duration.ZERO : retries.next(retryAfter);
+                    // A renewal is no failure: after the server's delay (a drain), or at once after a
+                    // healthy stream (an expired credential); the backoff does not grow.
+                    Duration delay = end == End.RENEW && retryAfter != null
+                            ? retryAfter
+                            : end == End.RENEW && healthy ? Duration.ZERO : retries.next(retryAfter);
                     try {
                         nextConnect = scheduler.schedule(delay, this::connect);
                         LOG.log(
@@ -421,6 +425,15 @@ final class Connector {
          */
         void expired() {
             end(End.RENEW, null, null);
+        }
+
+        /**
+         * The server is draining for a restart and ends the stream: the client reconnects after the
+         * delay the server chose for it (random, so that the node's clients come back spread out), to
+         * whichever node takes it, as no failure.
+         */
+        void drained(Duration reconnectAfter) {
+            end(End.RENEW, null, reconnectAfter);
         }
 
         /** The stream delivered an event: backoff starts over after it. */

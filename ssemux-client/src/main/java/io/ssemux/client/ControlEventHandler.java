@@ -7,7 +7,7 @@ import java.lang.System.Logger.Level;
 
 /**
  * Reads an ssemux stream ({@code format=envelope}, see docs/PROTOCOL.md): tells its
- * {@link Listener} of {@code connected}, {@code reset}, {@code evicted}, of the credential's
+ * {@link Listener} of {@code connected}, {@code reset}, {@code evicted}, {@code draining}, of the credential's
  * {@code token_expiring}, {@code token_expired} and {@code revoked}, and of every application event
  * carried in an envelope; heartbeats are only bytes. An unnamed event that is not an envelope
  * and an event of an unknown type are logged and skipped. One per stream; called by the thread that
@@ -35,6 +35,9 @@ final class ControlEventHandler {
 
         /** A refreshed credential no longer grants these channels: the stream dropped them. */
         void revoked(ControlEvents.Revoked revoked);
+
+        /** The server is draining for a restart: the stream ends; reconnect after the delay it gives. */
+        void draining(ControlEvents.Draining draining);
 
         /** An application event. */
         void event(Event event);
@@ -64,6 +67,7 @@ final class ControlEventHandler {
                 listener.tokenExpiring(ControlEvents.TokenExpiry.parse(message.data()));
             case ControlEvents.TOKEN_EXPIRED -> listener.tokenExpired(ControlEvents.TokenExpiry.parse(message.data()));
             case ControlEvents.REVOKED -> listener.revoked(ControlEvents.Revoked.parse(message.data()));
+            case ControlEvents.DRAINING -> listener.draining(ControlEvents.Draining.parse(message.data()));
             case ControlEvents.HEARTBEAT -> {
                 // Only its bytes matter: they keep the stream from being taken for dead.
             }

@@ -251,6 +251,15 @@ final class DefaultSseClient implements SseClient, Connector.Protocol {
         }
 
         @Override
+        public void draining(ControlEvents.Draining draining) {
+            LOG.log(
+                    Level.DEBUG,
+                    () -> "ssemux client " + name + ": the server is draining, reconnecting in "
+                            + draining.reconnectAfter().toMillis() + " ms");
+            attempt.drained(draining.reconnectAfter());
+        }
+
+        @Override
         public void revoked(ControlEvents.Revoked revoked) {
             Set<String> dropped = sorted(revoked.channels());
             synchronized (lock) {

@@ -153,6 +153,35 @@ class MisbehavingServerTest {
         });
     }
 
+    /** A stream that delivers one event, then is drained: told to come back in 400 ms, then closed. */
+    private static FakeServer.Script drained(String id) {
+        return exchange -> exchange.write(
+                streamHead() + connected("30") + event(id, "job_completed", "jobs", id)
+                        + "retry: 400\r\nevent: draining\r\ndata: {\"reason\":\"shutdown\",\"reconnectAfterMillis\":400}\r\n\r\n");
+    }
+
+    @Test
+    void aDrainedStreamReconnectsAfterTheServersDelayEachTimeWithoutAnErrorAndResumes() throws Exception {
+        FakeServer server = server(drained("1"), drained("2"), drained("3"), healthy("4"));
+        SseClient client = onManualTime(SseClient.builder(server.uri())
+                .channels("jobs")
+                .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50))));
+
+        for (String id : List.of("1", "2", "3")) {
+            assertThat(recorder.next().id()).isEqualTo(id);
+            await().atMost(WAIT).until(() -> client.state() == State.RECONNECTING && time.pending() == 1);
+            int before = server.requests.size();
+            time.advance(Duration.ofMillis(399));
+            assertThat(server.requests).as("not before the server's delay").hasSize(before);
+            time.advance(Duration.ofMillis(1)); // the same delay every time: a drain is no failure
+        }
+
+        assertThat(recorder.next().id()).isEqualTo("4");
+        assertThat(server.requests).extracting(r -> r.header("Last-Event-ID")).containsExactly(null, "1", "2", "3");
+        assertThat(recorder.errors).isEmpty();
+        assertThat(client.state()).isEqualTo(State.OPEN);
+    }
+
     @Test
     void aStreamSilentForThreeHeartbeatsIsReplacedAndResumesFromTheLastId() throws Exception {
         FakeServer server = server(
