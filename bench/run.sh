@@ -15,6 +15,8 @@
 #   bench/run.sh redis                          fanout1k in memory and in cluster mode on a Redis of its own, in
 #                                               turn (REPEAT runs): latency, server CPU, Redis CPU and commands per
 #                                               event; then one Redis primary's ceiling for the append script
+#   bench/run.sh drain                          2,000 streams on node A, SIGTERM to A, every client reconnects to
+#                                               node B: B's connects per 100 ms with the 10 s drain and without
 #   bench/run.sh soak      [minutes]            ssemux as scripts/run starts it, under churn, publishes, slow
 #                                               readers and bad requests for 30 minutes: memory, fds over time
 #
@@ -183,6 +185,29 @@ PY
   done
 }
 
+# A deploy's reconnect peak: 2,000 streams on node A, SIGTERM to A, each client reconnects to node B
+# (bench/drain.py). "staggered": A drains over 10 s and clients wait the delay it gives each;
+# "naive": A ends every stream at once (--drain-seconds 0) and clients wait the retry: of connected,
+# as a bare EventSource does. REPEAT runs of each, in turn.
+drain() {
+  local port2=$((SSEMUX_PORT + 1)) r mode seconds args=${SSEMUX_ARGS:-}
+  for r in $(seq 1 "${REPEAT:-3}"); do
+    for mode in naive staggered; do
+      seconds=$([[ $mode == staggered ]] && echo 10 || echo 0)
+      SSEMUX_ARGS="$args --no-demo --drain-seconds $seconds" start_ssemux
+      local a=$SERVER_PID
+      SSEMUX_LOG_LEVEL=WARN "$BENCH_JAVA_HOME/bin/java" $SSEMUX_JVM_FLAGS -jar "$SERVER_JAR" --port "$port2" \
+          --max-connections 19950 --no-demo $args >"$RUN_DIR/ssemux-b.log" 2>&1 &
+      SERVER_PIDS+=("$!")
+      wait_http "http://127.0.0.1:$port2/healthz" 30
+      wait_quiet "${QUIET_WAIT:-120}"
+      /usr/bin/python3 "$BENCH_DIR/drain.py" --streams 2000 --a "$SSEMUX_PORT" --b "$port2" --a-pid "$a" \
+          --mode "$mode" --out "$RESULTS_DIR/drain-$mode-r$r.json" | tee -a "$RUN_DIR/rows.md"
+      stop_servers
+    done
+  done
+}
+
 # Cumulative CPU ticks (user + system) of a process.
 node_ticks() {
   awk '{ print $14 + $15 }' "/proc/$1/stat"
@@ -240,7 +265,7 @@ window() {
 
 build
 case "$scenario" in
-  idle|fanout1k|fanout10k|sweep|jdk25|window|stats|redis) "$scenario" ;;
+  idle|fanout1k|fanout10k|sweep|jdk25|window|stats|redis|drain) "$scenario" ;;
   soak) soak "${2:-30}" ;;
   all) servers=both; idle; fanout1k; fanout10k; sweep; jdk25; window; report ;;
   report) report ;;

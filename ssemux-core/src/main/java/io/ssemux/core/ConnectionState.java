@@ -207,6 +207,7 @@ final class ConnectionState implements Connection {
             return;
         }
         sink.send(opening);
+        hub.countBytes(opening.length());
         unflushed = true;
         if (replayPending) {
             unflushed = false;
@@ -219,27 +220,28 @@ final class ConnectionState implements Connection {
     /**
      * Hands a live event to the stream. Runs on the executor; the caller flushes and counts.
      *
-     * @return whether it was written (not queued behind a replay, nor dropped)
+     * @return the bytes written, 0 when it was not (queued behind a replay, or dropped)
      */
-    boolean deliver(EncodedEvent event) {
+    int deliver(EncodedEvent event) {
         if (ending) {
-            return false;
+            return 0;
         }
         if (backlog != null) {
             if (backlog.size() >= backlogLimit) {
                 cutAsSlowConsumer(backlog.size() + 1);
-                return false;
+                return 0;
             }
             backlog.add(event.frame(format));
-            return false;
+            return 0;
         }
         if (!sink.isWritable() && !flushAndRecheck()) {
             cutAsSlowConsumer(1);
-            return false;
+            return 0;
         }
-        sink.send(event.frame(format));
+        Frame frame = event.frame(format);
+        sink.send(frame);
         unflushed = true;
-        return true;
+        return frame.length();
     }
 
     /**
@@ -273,6 +275,7 @@ final class ConnectionState implements Connection {
             return;
         }
         sink.send(frame);
+        hub.countBytes(frame.length());
         sink.flush();
     }
 
@@ -285,6 +288,7 @@ final class ConnectionState implements Connection {
             return;
         }
         sink.send(heartbeat);
+        hub.countBytes(heartbeat.length());
         sink.flush();
     }
 
@@ -297,10 +301,14 @@ final class ConnectionState implements Connection {
 
     private void drain() {
         int sent = 0;
+        long bytes = 0;
         while (!backlog.isEmpty() && sink.isWritable()) {
-            sink.send(backlog.poll());
+            Frame frame = backlog.poll();
+            sink.send(frame);
+            bytes += frame.length();
             sent++;
         }
+        hub.countBytes(bytes);
         if (backlog.isEmpty()) {
             backlog = null;
         }

@@ -105,6 +105,7 @@ final class DefaultHub implements Hub {
     private final LongAdder closedCount = new LongAdder();
     private final LongAdder evicted = new LongAdder();
     private final LongAdder slowConsumers = new LongAdder();
+    private final LongAdder bytesWritten = new LongAdder();
 
     DefaultHub(
             HubConfig config,
@@ -842,6 +843,17 @@ final class DefaultHub implements Hub {
         }
     }
 
+    void countBytes(long n) {
+        if (n > 0) {
+            bytesWritten.add(n);
+        }
+    }
+
+    /** A live event reached the streams of one I/O thread, {@code nanos} after the hub took it. */
+    void flushed(long nanos) {
+        listener.flushed(nanos);
+    }
+
     void countDropped(int n) {
         if (n > 0) {
             dropped.add(n);
@@ -887,6 +899,7 @@ final class DefaultHub implements Hub {
                 closedCount.sum(),
                 evicted.sum(),
                 slowConsumers.sum(),
+                bytesWritten.sum(),
                 log != null ? log.stats() : backplane.stats());
     }
 

@@ -5,6 +5,7 @@ import io.ssemux.core.spi.EventLog;
 import io.ssemux.core.time.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /** Builds a {@link Hub}; values are checked by {@link HubConfig} at {@link #build()}. Not thread-safe. */
@@ -21,7 +22,7 @@ public final class HubBuilder {
     private Duration tokenRefreshLead;
     private EventLog eventLog;
     private Backplane backplane;
-    private HubListener listener = new HubListener() {};
+    private final List<HubListener> listeners = new java.util.ArrayList<>();
     private Clock clock = Clock.systemUTC();
     private Scheduler scheduler;
 
@@ -116,9 +117,9 @@ public final class HubBuilder {
         return this;
     }
 
-    /** Told of every stream opened and closed (default: none). */
+    /** Told of every stream opened and closed and every event flushed; each call adds one (default: none). */
     public HubBuilder listener(HubListener listener) {
-        this.listener = Objects.requireNonNull(listener, "listener");
+        listeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
@@ -160,6 +161,7 @@ public final class HubBuilder {
                         ? eventLog
                         : EventLog.inMemory(
                                 config.historyMaxEvents(), config.historyMaxBytes(), config.historyMaxAge(), clock);
+        HubListener listener = listeners.size() == 1 ? listeners.get(0) : new Listeners(List.copyOf(listeners));
         DefaultHub hub = scheduler != null
                 ? new DefaultHub(config, log, backplane, listener, scheduler, false, clock)
                 : new DefaultHub(config, log, backplane, listener, Scheduler.system("ssemux-heartbeat"), true, clock);
@@ -167,5 +169,25 @@ public final class HubBuilder {
             hub.startReading();
         }
         return hub;
+    }
+
+    /** Several listeners, told in the order they were added. */
+    private record Listeners(List<HubListener> all) implements HubListener {
+        @Override
+        public void opened(ConnectionInfo connection) {
+            all.forEach(l -> l.opened(connection));
+        }
+
+        @Override
+        public void closed(ConnectionInfo connection, CloseReason reason) {
+            all.forEach(l -> l.closed(connection, reason));
+        }
+
+        @Override
+        public void flushed(long nanos) {
+            for (HubListener l : all) {
+                l.flushed(nanos);
+            }
+        }
     }
 }

@@ -18,6 +18,7 @@ import io.ssemux.core.spi.EventLog;
  * @param connectionsClosed       streams closed, for any reason
  * @param connectionsEvicted      streams closed because their user opened one too many
  * @param slowConsumerDisconnects streams closed because they did not read
+ * @param bytesWritten            bytes handed to the streams' sockets (events, replays, heartbeats, control events)
  * @param history                 what the event log retains
  */
 public record HubStats(
@@ -31,4 +32,5 @@ public record HubStats(
         long connectionsClosed,
         long connectionsEvicted,
         long slowConsumerDisconnects,
+        long bytesWritten,
         EventLog.Stats history) {}

@@ -80,7 +80,8 @@ final class NodeRequests {
                 + stats.eventsDelivered() + ",\"eventsDropped\":" + stats.eventsDropped()
                 + ",\"connectionsOpened\":" + stats.connectionsOpened() + ",\"connectionsClosed\":"
                 + stats.connectionsClosed() + ",\"connectionsEvicted\":" + stats.connectionsEvicted()
-                + ",\"slowConsumerDisconnects\":" + stats.slowConsumerDisconnects() + "}";
+                + ",\"slowConsumerDisconnects\":" + stats.slowConsumerDisconnects() + ",\"bytesWritten\":"
+                + stats.bytesWritten() + "}";
     }
 
     /** A report read back, with the shared {@code history}; null when it is not one. */
@@ -98,6 +99,7 @@ final class NodeRequests {
                     count(fields, "connectionsClosed"),
                     count(fields, "connectionsEvicted"),
                     count(fields, "slowConsumerDisconnects"),
+                    count(fields, "bytesWritten"),
                     history);
         } catch (IllegalArgumentException | ArithmeticException e) {
             return null;

@@ -69,11 +69,16 @@ final class Outbox implements Runnable {
             scheduled = false;
         }
         int sent = 0;
+        long bytes = 0;
         for (Delivery delivery : batch) {
             String readableBy = delivery.readableBy();
             for (ConnectionState member : delivery.members()) {
-                if ((readableBy == null || member.mayRead(readableBy)) && member.deliver(delivery.event())) {
-                    sent++;
+                if (readableBy == null || member.mayRead(readableBy)) {
+                    int written = member.deliver(delivery.event());
+                    if (written > 0) {
+                        sent++;
+                        bytes += written;
+                    }
                 }
             }
         }
@@ -87,6 +92,11 @@ final class Outbox implements Runnable {
             }
         }
         hub.countDelivered(sent);
+        hub.countBytes(bytes);
+        long now = System.nanoTime();
+        for (Delivery delivery : batch) {
+            hub.flushed(now - delivery.event().acceptedNanos());
+        }
         batch.clear();
         draining = batch;
     }

@@ -29,4 +29,12 @@ public interface RouteRequest {
      * @throws io.ssemux.core.SsemuxException {@code UNAUTHORIZED} when it refuses the request
      */
     String user();
+
+    /**
+     * Who the request comes from, with the grants the authenticator gave it (for a route that only
+     * admins may read, say).
+     *
+     * @throws io.ssemux.core.SsemuxException {@code UNAUTHORIZED} when it refuses the request
+     */
+    io.ssemux.core.spi.Principal principal();
 }

@@ -116,6 +116,7 @@ public final class RedisBackplane implements Backplane {
     private final AtomicLong askIds = new AtomicLong();
     private volatile Set<String> liveNodes = Set.of();
     private volatile boolean readerUp; // the reader's last round trip worked
+    private volatile long lagMillis; // now minus the time of the newest entry of the last read; 0 when caught up
     private volatile Reader reader;
     private volatile EventLog.Stats stats = new EventLog.Stats(0, 0, null, null);
     private Thread readerThread;
@@ -289,6 +290,14 @@ public final class RedisBackplane implements Backplane {
     @Override
     public EventLog.Stats stats() {
         return stats;
+    }
+
+    /**
+     * How far behind Redis this node's reader is: at the last read, the time since the newest event it
+     * got was stored (0 when it found nothing new). Clocks of Redis and this machine are compared.
+     */
+    public Duration lag() {
+        return Duration.ofMillis(lagMillis);
     }
 
     @Override
@@ -499,6 +508,12 @@ public final class RedisBackplane implements Backplane {
                     position = position.with(entry.stream(), entry.id());
                     reader.event(entry.event(position));
                 }
+                lagMillis = entries.isEmpty()
+                        ? 0
+                        : Math.max(
+                                0,
+                                System.currentTimeMillis()
+                                        - entries.get(entries.size() - 1).id().ms());
                 if (failing) {
                     log.info("redis at {}: reading again from {}", where, position);
                     failing = false;

@@ -334,6 +334,7 @@ public final class Main implements Callable<Integer> {
         HubConfig config;
         SsemuxServer.Builder builder;
         Hub hub;
+        Metrics metrics;
         SecuritySettings security = new SecuritySettings(
                 jwtSecretFile,
                 jwtPublicKey,
@@ -366,15 +367,20 @@ public final class Main implements Callable<Integer> {
                     Duration.ofSeconds(historySeconds),
                     maxEventBytes,
                     Duration.ofSeconds(tokenRefreshLeadSeconds));
-            HubBuilder hubBuilder = Hub.builder().config(config).listener(new ConnectionLog());
+            metrics = new Metrics(authenticator.trustsAnyone());
+            HubBuilder hubBuilder =
+                    Hub.builder().config(config).listener(new ConnectionLog()).listener(metrics.listener());
             if (redis != null && !redis.isBlank()) {
-                hubBuilder.backplane(RedisBackplane.builder(redis)
+                RedisBackplane backplane = RedisBackplane.builder(redis)
                         .streams(redisStreams)
                         .keyPrefix(redisKeyPrefix)
                         .history(historyEvents, historyMaxBytes, Duration.ofSeconds(historySeconds))
-                        .build());
+                        .build();
+                hubBuilder.backplane(backplane);
+                metrics.listener().bindBackplaneLag(backplane::lag);
             }
             hub = hubBuilder.build();
+            metrics.bind(hub);
             builder = SsemuxServer.builder(hub)
                     .host(host)
                     .port(port)
@@ -408,6 +414,7 @@ public final class Main implements Callable<Integer> {
             log.error("cannot start in cluster mode: {}", e.getMessage());
             return 1;
         }
+        builder.route(Metrics.PATH, metrics);
         StaticFiles.register(builder);
         PhotoDemo photoDemo = null;
         if (demo) {

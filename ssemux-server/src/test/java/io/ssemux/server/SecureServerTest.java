@@ -149,6 +149,30 @@ class SecureServerTest {
     }
 
     @Test
+    void onlyAdminsScrapeTheMetricsWhichFollowTheHub() throws Exception {
+        String reader = token("dave", Map.of("subscribe", List.of("jobs")));
+        String admin = token("root", Map.of("admin", true));
+        assertThat(publish(API_KEY, "jobs").statusCode()).isEqualTo(202);
+
+        HttpResponse<String> anonymous = send(HttpRequest.newBuilder(uri("/metrics")));
+        HttpResponse<String> refused =
+                send(HttpRequest.newBuilder(uri("/metrics")).header("Authorization", "Bearer " + reader));
+        HttpResponse<String> scraped =
+                send(HttpRequest.newBuilder(uri("/metrics")).header("Authorization", "Bearer " + admin));
+
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("metrics: not granted to user 'dave' (expected: the admin grant)");
+        assertThat(scraped.statusCode()).isEqualTo(200);
+        assertThat(scraped.headers().firstValue("content-type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
+        assertThat(scraped.body())
+                .containsPattern("(?m)^ssemux_events_published_total [1-9]")
+                .contains("ssemux_publish_flush_seconds_bucket", "ssemux_streams_open ", "jvm_memory_used_bytes")
+                .doesNotContain("dave", "carol");
+    }
+
+    @Test
     void refusesToListenOnTheNetworkWithoutAnAuthenticatorNamingTheFlags() throws Exception {
         try (ServerProcess open = ServerProcess.start(Map.of(), "--port", "0", "--no-demo", "--host", "0.0.0.0")) {
             assertThat(open.awaitExit(EXIT_BOUND)).isEqualTo(2);

@@ -15,6 +15,7 @@ import io.ssemux.core.sse.SseEncoder;
 public final class EncodedEvent {
     private final Event event;
     private final Frame plain;
+    private final long acceptedNanos = System.nanoTime();
     private volatile Frame envelope;
 
     private EncodedEvent(Event event) {
@@ -29,6 +30,11 @@ public final class EncodedEvent {
 
     public Event event() {
         return event;
+    }
+
+    /** When it was encoded ({@link System#nanoTime()}): for live events, when the hub took it. */
+    public long acceptedNanos() {
+        return acceptedNanos;
     }
 
     /** The bytes for a connection of the given format. */

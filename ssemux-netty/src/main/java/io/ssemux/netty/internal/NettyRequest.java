@@ -107,7 +107,8 @@ final class NettyRequest implements RequestInfo, RouteRequest, ReferenceCounted 
     }
 
     /** Who the request comes from, as the authenticator says (asked once per request). */
-    Principal principal() {
+    @Override
+    public Principal principal() {
         if (principal == null) {
             principal = authenticator.authenticate(this);
         }

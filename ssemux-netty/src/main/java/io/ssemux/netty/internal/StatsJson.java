@@ -28,6 +28,7 @@ final class StatsJson {
         answer.put("connectionsClosed", s.connectionsClosed());
         answer.put("connectionsEvicted", s.connectionsEvicted());
         answer.put("slowConsumerDisconnects", s.slowConsumerDisconnects());
+        answer.put("bytesWritten", s.bytesWritten());
         Map<String, Object> history = new LinkedHashMap<>();
         history.put("events", s.history().events());
         history.put("bytes", s.history().bytes());
@@ -45,7 +46,7 @@ final class StatsJson {
      */
     static Map<String, Object> cluster(Map<String, HubStats> byNode) {
         Map<String, Object> nodes = new LinkedHashMap<>();
-        long[] sums = new long[10];
+        long[] sums = new long[11];
         HubStats any = null;
         for (Map.Entry<String, HubStats> entry : byNode.entrySet()) {
             HubStats s = entry.getValue();
