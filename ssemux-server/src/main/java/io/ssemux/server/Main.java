@@ -104,6 +104,14 @@ public final class Main implements Callable<Integer> {
     double drainSeconds;
 
     @Option(
+            names = "--connection-log-seconds",
+            defaultValue = "${env:SSEMUX_CONNECTION_LOG_SECONDS:-60}",
+            description = "How often the connection log sums up the streams opened and closed (one line, when any "
+                    + "were). SSEMUX_CONNECTION_LOG_LEVEL=DEBUG adds a line per stream. "
+                    + "Env SSEMUX_CONNECTION_LOG_SECONDS.")
+    long connectionLogSeconds;
+
+    @Option(
             names = "--redis",
             defaultValue = "${env:SSEMUX_REDIS}",
             description = "Cluster mode: the Redis every node shares (redis://host:port, rediss:// for TLS, "
@@ -335,6 +343,7 @@ public final class Main implements Callable<Integer> {
         SsemuxServer.Builder builder;
         Hub hub;
         Metrics metrics;
+        ConnectionLog connectionLog;
         SecuritySettings security = new SecuritySettings(
                 jwtSecretFile,
                 jwtPublicKey,
@@ -367,9 +376,14 @@ public final class Main implements Callable<Integer> {
                     Duration.ofSeconds(historySeconds),
                     maxEventBytes,
                     Duration.ofSeconds(tokenRefreshLeadSeconds));
+            if (!(connectionLogSeconds >= 1 && connectionLogSeconds <= 86_400)) {
+                throw new IllegalArgumentException(
+                        "--connection-log-seconds: " + connectionLogSeconds + " (expected: 1 to 86400)");
+            }
+            connectionLog = new ConnectionLog(Duration.ofSeconds(connectionLogSeconds));
             metrics = new Metrics(authenticator.trustsAnyone());
             HubBuilder hubBuilder =
-                    Hub.builder().config(config).listener(new ConnectionLog()).listener(metrics.listener());
+                    Hub.builder().config(config).listener(connectionLog).listener(metrics.listener());
             if (redis != null && !redis.isBlank()) {
                 RedisBackplane backplane = RedisBackplane.builder(redis)
                         .streams(redisStreams)
@@ -449,6 +463,7 @@ public final class Main implements Callable<Integer> {
 
         CountDownLatch stopped = new CountDownLatch(1);
         PhotoDemo runningDemo = photoDemo;
+        ConnectionLog runningLog = connectionLog.start();
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
@@ -466,6 +481,7 @@ public final class Main implements Callable<Integer> {
                             }
                             closeDemo(runningDemo); // then: its running jobs still publish how they ended
                             hub.close();
+                            runningLog.close();
                             server.close();
                             stopped.countDown();
                         },

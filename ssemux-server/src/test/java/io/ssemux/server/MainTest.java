@@ -169,7 +169,8 @@ class MainTest {
 
     @Test
     void endsEveryStreamAndExitsOnSigterm() throws Exception {
-        try (ServerProcess server = ServerProcess.start(Map.of(), "--port", "0", "--drain-seconds", "0")) {
+        try (ServerProcess server = ServerProcess.start(
+                Map.of("SSEMUX_CONNECTION_LOG_LEVEL", "DEBUG"), "--port", "0", "--drain-seconds", "0")) {
             int port = server.awaitPort();
             try (Socket socket = openStream(port)) {
                 InputStream in = socket.getInputStream();
@@ -225,6 +226,42 @@ class MainTest {
                 assertThat(server.awaitExit(EXIT_BOUND)).isEqualTo(143);
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
             }
+        }
+    }
+
+    @Test
+    void theConnectionLogSumsUpEachIntervalAndNamesStreamsOnlyAtDebug() throws Exception {
+        try (ServerProcess server =
+                ServerProcess.start(Map.of(), "--port", "0", "--no-demo", "--connection-log-seconds", "1")) {
+            int port = server.awaitPort();
+            try (Socket socket = openStream(port)) {
+                readUntil(socket.getInputStream(), "event: connected");
+            }
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> server.output().contains("closed (client_gone 1)"));
+            assertThat(server.output())
+                    .containsPattern("streams: [01] open; in the last 1 s 1 opened, [01] closed")
+                    .doesNotContain("user=alice");
+        }
+    }
+
+    @Test
+    void logsOneJsonObjectPerLineWithSsemuxLogFormatJson() throws Exception {
+        try (ServerProcess server =
+                ServerProcess.start(Map.of("SSEMUX_LOG_FORMAT", "json"), "--port", "0", "--no-demo")) {
+            server.awaitPort();
+
+            String listening = server.output()
+                    .lines()
+                    .filter(l -> l.contains("listening on"))
+                    .findFirst()
+                    .orElseThrow();
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(listening);
+            assertThat(json.get("level").asText()).isEqualTo("INFO");
+            assertThat(json.get("loggerName").asText()).isEqualTo("io.ssemux.netty.SsemuxServer");
+            assertThat(json.get("formattedMessage").asText()).startsWith("ssemux listening on http://127.0.0.1:");
+            assertThat(server.output().lines())
+                    .allSatisfy(line -> assertThat(line).startsWith("{"));
         }
     }
 

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 
 /** The server's {@code main} in a child JVM, as a user runs it; its output is collected line by line. */
 final class ServerProcess implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("listening on https?://[^:]+:(\\d+)");
+    private static final Pattern LISTENING =
+            Pattern.compile("listening on https?:\\\\?/\\\\?/[^:]+:(\\d+)"); // JSON logs escape '/'
 
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
