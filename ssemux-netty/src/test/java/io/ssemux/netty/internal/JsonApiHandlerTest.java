@@ -95,7 +95,7 @@ class JsonApiHandlerTest {
         assertThat(get("/api/sse/stats?user=nobody"))
                 .startsWith("{\"connections\":0,\"users\":0,\"channels\":0,\"eventsPublished\":0,\"eventsDelivered\":0,"
                         + "\"eventsDropped\":0,\"connectionsOpened\":0,\"connectionsClosed\":0,\"connectionsEvicted\":0,"
-                        + "\"slowConsumerDisconnects\":0,\"history\":{\"events\":0,\"bytes\":0,")
+                        + "\"slowConsumerDisconnects\":0,\"bytesWritten\":0,\"history\":{\"events\":0,\"bytes\":0,")
                 .contains(",\"heapUsedBytes\":")
                 .endsWith(",\"connectionsPerUser\":{\"nobody\":0}}");
     }
