@@ -157,7 +157,7 @@ test('one message listener takes every published event: no listener per type, on
   client.subscribe({ channels: ['a'], type: 'note', handler() {} });
   await until(() => client.state === 'open', 'open');
   assert.deepEqual(o.hub.sources[0].listenedTypes.sort(), [
-    'connected', 'evicted', 'heartbeat', 'message', 'reset', 'revoked', 'token_expired', 'token_expiring',
+    'connected', 'draining', 'evicted', 'heartbeat', 'message', 'reset', 'revoked', 'token_expired', 'token_expiring',
   ]);
 });
 
