@@ -46,55 +46,27 @@ final class StatsJson {
      */
     static Map<String, Object> cluster(Map<String, HubStats> byNode) {
         Map<String, Object> nodes = new LinkedHashMap<>();
-        long[] sums = new long[11];
-        HubStats any = null;
+        Map<String, Object> total = new LinkedHashMap<>();
+        Object history = null;
         for (Map.Entry<String, HubStats> entry : byNode.entrySet()) {
-            HubStats s = entry.getValue();
-            Map<String, Object> summary = of(s, 0);
-            summary.remove("history");
+            Map<String, Object> summary = of(entry.getValue(), 0);
+            history = summary.remove("history");
             summary.remove("heapUsedBytes");
             nodes.put(entry.getKey(), summary);
-            long[] values = {
-                s.connections(),
-                s.users(),
-                s.channels(),
-                s.eventsPublished(),
-                s.eventsDelivered(),
-                s.eventsDropped(),
-                s.connectionsOpened(),
-                s.connectionsClosed(),
-                s.connectionsEvicted(),
-                s.slowConsumerDisconnects()
-            };
-            for (int i = 0; i < sums.length; i++) {
-                sums[i] += values[i];
-            }
-            any = s;
+            summary.forEach((name, value) -> total.merge(name, ((Number) value).longValue(), StatsJson::sum));
         }
-        Map<String, Object> total = new LinkedHashMap<>();
-        String[] names = {
-            "connections",
-            "users",
-            "channels",
-            "eventsPublished",
-            "eventsDelivered",
-            "eventsDropped",
-            "connectionsOpened",
-            "connectionsClosed",
-            "connectionsEvicted",
-            "slowConsumerDisconnects"
-        };
-        for (int i = 0; i < names.length; i++) {
-            total.put(names[i], sums[i]);
-        }
-        if (any != null) {
-            total.put("history", of(any, 0).get("history"));
+        if (history != null) {
+            total.put("history", history);
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("scope", "cluster");
         answer.put("nodes", nodes);
         answer.put("total", total);
         return answer;
+    }
+
+    private static Object sum(Object a, Object b) {
+        return ((Number) a).longValue() + ((Number) b).longValue();
     }
 
     /** Adds {@code topChannels} and {@code topUsers}: arrays, largest first. */
