@@ -49,7 +49,7 @@ export async function startJavaServer(args = []) {
     const timer = setTimeout(() => reject(new Error(`ssemux server did not start:\n${log}`)), 30000);
     const onData = (chunk) => {
       log += chunk;
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
+      const match = /listening on (https?:\/\/127\.0\.0\.1:\d+)/.exec(log);
       if (match) {
         clearTimeout(timer);
         resolvePort(match[1]);

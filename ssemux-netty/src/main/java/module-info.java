@@ -15,6 +15,7 @@ module io.ssemux.netty {
     requires io.netty.transport.classes.epoll;
     requires io.netty.codec;
     requires io.netty.codec.http;
+    requires io.netty.codec.http2;
     requires io.netty.handler;
     requires jdk.management;
     requires com.fasterxml.jackson.databind;

@@ -12,6 +12,8 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsConfigBuilder;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -173,6 +175,14 @@ public final class SsemuxServer implements AutoCloseable {
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    /**
+     * Sockets open now: HTTP/1.1 connections (one per stream) and HTTP/2 connections (each carrying
+     * any number of streams).
+     */
+    public int openSockets() {
+        return initializer.openSockets();
     }
 
     /** Open sockets of every kind the server admits at once ({@link Builder#maxSockets}). */
@@ -374,7 +384,15 @@ public final class SsemuxServer implements AutoCloseable {
             Objects.requireNonNull(certificateChain, "certificateChain");
             Objects.requireNonNull(privateKey, "privateKey");
             try {
+                // ALPN offers HTTP/2 first: browsers and the JDK's client then carry every stream of a
+                // page over one connection.
                 this.tls = SslContextBuilder.forServer(certificateChain.toFile(), privateKey.toFile())
+                        .applicationProtocolConfig(new ApplicationProtocolConfig(
+                                ApplicationProtocolConfig.Protocol.ALPN,
+                                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                                ApplicationProtocolNames.HTTP_2,
+                                ApplicationProtocolNames.HTTP_1_1))
                         .build();
             } catch (SSLException | IllegalArgumentException e) {
                 throw new IllegalArgumentException(

@@ -292,6 +292,29 @@ class HostileLoadFuzzTest {
 
     // ---- talking to the server ----
 
+    private static final byte[] HTTP2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean startsWithHttp2Preface(byte[] wire) {
+        return wire.length >= HTTP2_PREFACE.length
+                && Arrays.equals(wire, 0, HTTP2_PREFACE.length, HTTP2_PREFACE, 0, HTTP2_PREFACE.length);
+    }
+
+    /**
+     * Bytes after the HTTP/2 preface are HTTP/2 on the plain port (h2c with prior knowledge): the
+     * server's first frame must be its SETTINGS (type 4, on stream 0), whatever garbage follows.
+     */
+    private static String http2Answer(Attack attack, InputStream in) throws IOException {
+        byte[] header = in.readNBytes(9);
+        if (header.length < 9) {
+            return closed(attack, "closed without answer");
+        }
+        assertThat(header[3]).as("the first frame type for %s", attack).isEqualTo((byte) 4);
+        assertThat(header[5] | header[6] | header[7] | header[8])
+                .as("stream of SETTINGS")
+                .isZero();
+        return "h2";
+    }
+
     /** Sends the attack on a new socket and says what came back: a status class or how the connection ended. */
     private static String send(Attack attack) {
         try (Socket socket = new Socket()) {
@@ -308,6 +331,9 @@ class HostileLoadFuzzTest {
                 // The server refused and closed while we were writing: read what it said, if anything.
             }
             InputStream in = new BufferedInputStream(socket.getInputStream());
+            if (startsWithHttp2Preface(attack.wire())) {
+                return http2Answer(attack, in);
+            }
             while (true) {
                 String statusLine = readLine(in);
                 if (statusLine == null) {

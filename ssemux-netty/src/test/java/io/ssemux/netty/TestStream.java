@@ -87,6 +87,11 @@ public final class TestStream implements AutoCloseable {
         return response.statusCode();
     }
 
+    /** The HTTP version the stream was served over. */
+    public HttpClient.Version version() {
+        return response.version();
+    }
+
     public Map<String, List<String>> headers() {
         return response.headers().map();
     }

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -110,6 +111,16 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
     FullHttpResponse refusal(HttpRequest request, QueryStringDecoder query) {
         if (!request.decoderResult().isSuccess()) {
             return malformed(request.decoderResult().cause());
+        }
+        HttpVersion version = request.protocolVersion();
+        if (!version.equals(HttpVersion.HTTP_1_1) && !version.equals(HttpVersion.HTTP_1_0)) {
+            // "GET / HTTP/2.0" in text is not HTTP/2 (which is binary, after its preface): refused.
+            return Responses.error(
+                    HttpResponseStatus.BAD_REQUEST,
+                    "bad_request",
+                    "version " + Names.quote(version.text())
+                            + ": not spoken in a text request line (expected: HTTP/1.1 or HTTP/1.0; HTTP/2 with TLS"
+                            + " and ALPN, or with its connection preface)");
         }
         if (loopbackHostsOnly && !isLoopbackHost(request.headers().get(HttpHeaderNames.HOST))) {
             return Responses.error(SsemuxException.forbidden("Host "

@@ -2,6 +2,7 @@ package io.ssemux.netty.internal;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -10,8 +11,17 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsHandler;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.ssemux.core.Hub;
 import io.ssemux.core.spi.Authenticator;
 import io.ssemux.netty.RouteHandler;
@@ -20,6 +30,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline of a connection, and the one place that changes it. A new connection speaks HTTP:
@@ -39,6 +50,11 @@ import java.util.Objects;
  * p.addLast(applicationRoutes);                      // ApplicationRouteHandler: the application's routes
  * </pre>
  *
+ * That is HTTP/1.1. On TLS, ALPN may choose HTTP/2 instead; on plain HTTP, {@link PriorKnowledge}
+ * tells the HTTP/2 preface from HTTP/1.1. With HTTP/2 the connection has the frame codec and a
+ * multiplexer, and each stream a channel of its own with the codec's HTTP objects and the same
+ * handlers from CORS on (see {@link #http2}).
+ *
  * Every one of them but TLS is for HTTP only: once a stream opens, {@link #switchToStream} removes
  * them and the pipeline holds the stream's {@link SseStreamHandler} alone (behind TLS, if any). The last four are stateless
  * and shared by every connection; the others are made per connection. {@link #close} deletes the
@@ -47,6 +63,9 @@ import java.util.Objects;
  * <p>Not API: public only for {@code SsemuxServer}. Thread-safe.
  */
 public final class ServerInitializer extends ChannelInitializer<Channel> {
+    /** The HTTP/2 streams one connection may have open at once: a browser's tabs share one connection. */
+    static final int MAX_STREAMS_PER_CONNECTION = 1000;
+
     private final ChannelGroup channels;
     private final Routes routes;
     private final CorsConfig cors;
@@ -124,13 +143,65 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         ChannelPipeline p = channel.pipeline();
         if (tls != null) {
             p.addLast(tls.newHandler(channel.alloc()));
+            p.addLast(new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+                @Override
+                protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                    if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                        http2(ctx.pipeline());
+                    } else {
+                        http1(ctx.pipeline());
+                    }
+                }
+            });
+        } else {
+            p.addLast(new PriorKnowledge(
+                    ctx -> http1(ctx.pipeline()),
+                    ctx -> http2(ctx.pipeline()),
+                    limits.headerTimeout().toNanos()));
         }
+    }
+
+    /** HTTP/1.1 (and 1.0): the handlers of the class notes. */
+    private void http1(ChannelPipeline p) {
         p.addLast(new HttpServerCodec(limits.maxRequestLineBytes(), limits.maxHeaderBytes(), 8192));
         p.addLast(new HttpTimeouts(
                 limits.headerTimeout().toNanos(),
                 limits.bodyTimeout().toNanos(),
                 limits.keepAliveTimeout().toNanos()));
         p.addLast(new HttpServerKeepAliveHandler());
+        requestHandlers(p);
+    }
+
+    /**
+     * HTTP/2: each request is a stream of the connection, with a channel of its own whose pipeline
+     * turns its frames into the same HTTP objects as HTTP/1.1 and then has the same handlers; an open
+     * SSE stream is one HTTP/2 stream, its flow-control window part of its writability. A connection
+     * with no traffic (not even a stream's heartbeat) for the keep-alive timeout is closed.
+     */
+    private void http2(ChannelPipeline p) {
+        p.addLast(Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings()
+                        .maxConcurrentStreams(MAX_STREAMS_PER_CONNECTION)
+                        .maxHeaderListSize(limits.maxHeaderBytes() + (long) limits.maxRequestLineBytes()))
+                .build());
+        p.addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                stream.config().setWriteBufferWaterMark(stream.parent().config().getWriteBufferWaterMark());
+                stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true));
+                requestHandlers(stream.pipeline());
+            }
+        }));
+        p.addLast(new IdleStateHandler(0, 0, limits.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS) {
+            @Override
+            protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent event) {
+                ctx.close();
+            }
+        });
+    }
+
+    /** What serves a request once it is HTTP objects, in HTTP/1.1 and in each HTTP/2 stream alike. */
+    private void requestHandlers(ChannelPipeline p) {
         if (cors != null) {
             p.addLast(new CorsHandler(cors));
         }
@@ -144,6 +215,11 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         p.addLast(streamUpgrade);
         p.addLast(api);
         p.addLast(applicationRoutes);
+    }
+
+    /** Sockets open now: HTTP/1.1 connections and HTTP/2 connections (whatever their streams). */
+    public int openSockets() {
+        return sockets.open();
     }
 
     /** Deletes the upload routes' temporary files, once the connections are closed. Idempotent. */

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.ssemux.core.CloseReason;
 import io.ssemux.core.sse.Frame;
@@ -16,9 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 
 /**
- * The only handler of a connection once its stream has started, and the hub's {@link SseSink} for
- * it. The HTTP codec is gone by then: frames are written as raw bytes, already framed as HTTP
- * chunks, from a buffer made once per frame and shared by every stream ({@link Frame#transportForm}).
+ * The only handler of a connection (or of an HTTP/2 stream's channel) once its stream has started,
+ * and the hub's {@link SseSink} for it. The HTTP codec is gone by then: on HTTP/1.1 frames are
+ * written as raw bytes, already framed as HTTP chunks, from a buffer made once per frame and shared
+ * by every stream ({@link Frame#transportForm}); on HTTP/2, as DATA frames of the frame's bytes, the
+ * end of the stream being an empty DATA frame that ends it.
  *
  * <pre>
  * p.addLast(stream);   // by ServerInitializer.switchToStream, which then removes every HTTP handler
@@ -30,15 +33,25 @@ final class SseStreamHandler extends ChannelInboundHandlerAdapter implements Sse
     private static final ByteBuf LAST_CHUNK =
             Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
 
+    /** How a stream's bytes are framed on its connection. */
+    enum Framing {
+        /** HTTP/1.1: chunked transfer encoding, ended by the last chunk. */
+        CHUNKED,
+        /** HTTP/1.0: the bytes as they are, ended by closing the connection. */
+        UNTIL_CLOSE,
+        /** HTTP/2: DATA frames, ended by one with END_STREAM. */
+        HTTP2
+    }
+
     private final Channel channel;
-    private final boolean chunked;
+    private final Framing framing;
     private final Executor executor;
     private ChannelHandlerContext ctx;
     private Connection connection;
 
-    SseStreamHandler(Channel channel, boolean chunked, Executor executor) {
+    SseStreamHandler(Channel channel, Framing framing, Executor executor) {
         this.channel = channel;
-        this.chunked = chunked;
+        this.framing = framing;
         this.executor = executor;
     }
 
@@ -72,6 +85,16 @@ final class SseStreamHandler extends ChannelInboundHandlerAdapter implements Sse
         ctx.write(wire(frame), ctx.voidPromise());
     }
 
+    /** What goes down the pipeline for a frame: a chunk, the bytes, or a DATA frame of them. */
+    private Object wire(Frame frame) {
+        return switch (framing) {
+            case CHUNKED ->
+                frame.<ByteBuf>transportForm(SseStreamHandler::chunk).duplicate();
+            case UNTIL_CLOSE -> Unpooled.wrappedBuffer(frame.asByteBuffer());
+            case HTTP2 -> new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(frame.asByteBuffer()));
+        };
+    }
+
     @Override
     public void flush() {
         ctx.flush();
@@ -85,17 +108,12 @@ final class SseStreamHandler extends ChannelInboundHandlerAdapter implements Sse
         if (farewell != null) {
             ctx.write(wire(farewell), ctx.voidPromise());
         }
-        if (chunked) {
-            ctx.write(LAST_CHUNK.duplicate(), ctx.voidPromise());
-        }
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    private ByteBuf wire(Frame frame) {
-        if (!chunked) {
-            return Unpooled.wrappedBuffer(frame.asByteBuffer());
-        }
-        return frame.<ByteBuf>transportForm(SseStreamHandler::chunk).duplicate();
+        Object end = switch (framing) {
+            case CHUNKED -> LAST_CHUNK.duplicate();
+            case UNTIL_CLOSE -> Unpooled.EMPTY_BUFFER;
+            case HTTP2 -> new DefaultHttp2DataFrame(true);
+        };
+        ctx.writeAndFlush(end).addListener(ChannelFutureListener.CLOSE);
     }
 
     /**

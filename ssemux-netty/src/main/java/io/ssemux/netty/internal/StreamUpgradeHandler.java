@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.ssemux.core.Format;
 import io.ssemux.core.Hub;
 import io.ssemux.core.spi.Principal;
@@ -58,9 +59,13 @@ final class StreamUpgradeHandler extends EndpointHandler {
         if (lastEventId != null && lastEventId.isEmpty()) {
             lastEventId = null;
         }
-        boolean chunked = !request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        SseStreamHandler.Framing framing = ctx.channel() instanceof Http2StreamChannel
+                ? SseStreamHandler.Framing.HTTP2
+                : request.protocolVersion().equals(HttpVersion.HTTP_1_0)
+                        ? SseStreamHandler.Framing.UNTIL_CLOSE
+                        : SseStreamHandler.Framing.CHUNKED;
         SseStreamHandler stream = new SseStreamHandler(
-                ctx.channel(), chunked, streamExecutors.of(ctx.channel().eventLoop()));
+                ctx.channel(), framing, streamExecutors.of(ctx.channel().eventLoop()));
         // The hub queues the opening frames on this event loop: they run after this method returns.
         Connection connection =
                 hub.connect(new ConnectRequest(principal, channels, format, lastEventId, req.remoteAddress()), stream);
@@ -70,11 +75,13 @@ final class StreamUpgradeHandler extends EndpointHandler {
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
                 .set("X-Accel-Buffering", "no");
-        if (chunked) {
+        if (framing == SseStreamHandler.Framing.CHUNKED) {
             response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
-        // A stream's connection is never reused: saying so keeps clients from pooling it once it ends.
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        if (framing != SseStreamHandler.Framing.HTTP2) {
+            // A stream's connection is never reused: saying so keeps clients from pooling it once it ends.
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
         // Through the HTTP handlers (codec, CORS), which are still there.
         ctx.writeAndFlush(response);
         ServerInitializer.switchToStream(ctx.pipeline(), stream);

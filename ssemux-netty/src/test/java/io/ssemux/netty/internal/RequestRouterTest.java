@@ -41,6 +41,23 @@ class RequestRouterTest {
     }
 
     @Test
+    void refusesATextRequestLineThatClaimsHttp2() {
+        channel.writeInbound(new DefaultFullHttpRequest(
+                HttpVersion.valueOf("HTTP/2.0"), HttpMethod.GET, "/api/sse/stream?user=a", Unpooled.EMPTY_BUFFER));
+
+        FullHttpResponse response = channel.readOutbound();
+        try {
+            assertThat(response.status().code()).isEqualTo(400);
+            assertThat(response.protocolVersion()).isEqualTo(HttpVersion.HTTP_1_1);
+            assertThat(body(response)).contains("version 'HTTP/2.0': not spoken in a text request line");
+        } finally {
+            response.release();
+        }
+        assertThat(channel.<Object>readInbound()).isNull();
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
     void answersAnUnknownPathWith404Json() {
         channel.writeInbound(request(HttpMethod.GET, "/nowhere?x=1"));
 
