@@ -17,6 +17,8 @@
 #                                               event; then one Redis primary's ceiling for the append script
 #   bench/run.sh drain                          2,000 streams on node A, SIGTERM to A, every client reconnects to
 #                                               node B: B's connects per 100 ms with the 10 s drain and without
+#   bench/run.sh http2                          HTTP/1.1 against HTTP/2 (h2c): 19,000 idle streams (memory per
+#                                               stream) and fanout1k (CPU per delivery, latency), in turn
 #   bench/run.sh soak      [minutes]            ssemux as scripts/run starts it, under churn, publishes, slow
 #                                               readers and bad requests for 30 minutes: memory, fds over time
 #
@@ -208,6 +210,24 @@ drain() {
   done
 }
 
+# HTTP/1.1 against HTTP/2 on the same server: idle streams (RSS per stream: 19,000 sockets against 20
+# h2c connections of 950 streams) and fanout1k (CPU per delivery; 1,000 streams over 2 connections),
+# REPEAT runs of fanout1k each, in turn.
+http2() {
+  local chosen=$servers
+  servers=ssemux
+  one "idle19k-h1" ssemux -c 19000 --processes 2 --ramp 2000 --rate 2 --warmup-seconds 0 --duration-seconds 3 \
+      --idle-seconds 5 --require-clean
+  one "idle19k-h2" ssemux -c 19000 --processes 2 --ramp 2000 --rate 2 --warmup-seconds 0 --duration-seconds 3 \
+      --idle-seconds 5 --require-clean --http2-connections 10
+  for r in $(seq 1 "${REPEAT:-3}"); do
+    one "fanout1k-h1-r$r" ssemux -c 1000 --processes 2 --rate 100 --warmup-seconds 10 --duration-seconds 20 --require-clean
+    one "fanout1k-h2-r$r" ssemux -c 1000 --processes 2 --rate 100 --warmup-seconds 10 --duration-seconds 20 --require-clean \
+        --http2-connections 1
+  done
+  servers=$chosen
+}
+
 # Cumulative CPU ticks (user + system) of a process.
 node_ticks() {
   awk '{ print $14 + $15 }' "/proc/$1/stat"
@@ -265,7 +285,7 @@ window() {
 
 build
 case "$scenario" in
-  idle|fanout1k|fanout10k|sweep|jdk25|window|stats|redis|drain) "$scenario" ;;
+  idle|fanout1k|fanout10k|sweep|jdk25|window|stats|redis|drain|http2) "$scenario" ;;
   soak) soak "${2:-30}" ;;
   all) servers=both; idle; fanout1k; fanout10k; sweep; jdk25; window; report ;;
   report) report ;;

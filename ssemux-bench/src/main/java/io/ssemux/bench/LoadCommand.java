@@ -44,6 +44,13 @@ public final class LoadCommand implements Callable<Integer> {
     int port;
 
     @Option(
+            names = "--http2-connections",
+            defaultValue = "0",
+            description = "0: HTTP/1.1, a connection per stream. Else each process carries its streams as HTTP/2"
+                    + " streams over this many h2c connections (prior knowledge; ssemux only).")
+    int http2Connections;
+
+    @Option(
             names = "--stream-ports",
             split = ",",
             description = "Ports the streams go to, one per process in turn (several nodes of a cluster); "
@@ -330,7 +337,8 @@ public final class LoadCommand implements Callable<Integer> {
                     maxPending,
                     sourceAddresses,
                     threads,
-                    lifetime);
+                    lifetime,
+                    http2Connections);
             shares.add(processes == 1 ? new LocalShare(spec) : new WorkerProcess(spec, jvm));
             first += count;
         }

@@ -16,6 +16,8 @@ package io.ssemux.bench;
  * @param sourceAddresses source addresses 127.0.0.1 … 127.0.0.K used in turn
  * @param threads         I/O threads
  * @param lifetimeSeconds the share stops by itself after this long, whatever happens
+ * @param http2Connections 0 for HTTP/1.1 (a connection per stream); else the streams are HTTP/2 streams
+ *                        over this many h2c (prior knowledge) connections, in turn
  */
 record ShareSpec(
         Target target,
@@ -30,4 +32,5 @@ record ShareSpec(
         int maxPending,
         int sourceAddresses,
         int threads,
-        int lifetimeSeconds) {}
+        int lifetimeSeconds,
+        int http2Connections) {}

@@ -48,6 +48,14 @@ class LoadSmokeTest {
     }
 
     @Test
+    void http2StreamsOverTwoConnectionsGetEveryEventOnce() throws Exception {
+        LoadResult result = run("--processes", "1", "--http2-connections", "2");
+
+        assertClean(result);
+        assertThat(server.openSockets()).isLessThanOrEqualTo(3); // 2 h2c connections and the publisher's
+    }
+
+    @Test
     void workerProcessesAddUp() throws Exception {
         LoadResult result = run("--processes", "2");
 

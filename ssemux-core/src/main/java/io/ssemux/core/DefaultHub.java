@@ -988,14 +988,23 @@ final class DefaultHub implements Hub {
             draining = true;
             streams = new ArrayList<>(byId.values());
         }
+        if (streams.isEmpty()) {
+            done.complete(null);
+            return done;
+        }
         java.util.Collections.shuffle(streams, random);
         long windowNanos = window.toNanos();
         for (int i = 0; i < streams.size(); i++) {
             ConnectionState stream = streams.get(i);
+            boolean last = i == streams.size() - 1;
             Duration at = Duration.ofNanos(windowNanos * i / streams.size());
-            scheduler.schedule(at, () -> drainOne(stream));
+            scheduler.schedule(at, () -> {
+                drainOne(stream);
+                if (last) {
+                    done.complete(null);
+                }
+            });
         }
-        scheduler.schedule(window, () -> done.complete(null));
         return done;
     }
 

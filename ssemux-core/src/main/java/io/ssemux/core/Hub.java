@@ -142,8 +142,8 @@ public interface Hub extends AutoCloseable {
      * from now on new streams are refused ({@code UNAVAILABLE}, with a retry delay) and
      * {@link #readiness()} says {@link Readiness#DRAINING}; the open streams are ended one by one, in
      * random order, spread evenly over {@code window}, each told first with a {@code draining} event
-     * carrying a random reconnect delay (up to {@link HubConfig#retry}). The future completes at the
-     * end of the window, when every stream has ended; publishing works throughout and after, until the
+     * carrying a random reconnect delay (up to {@link HubConfig#retry}). The future completes once every
+     * stream has ended (within the window; at once when there is none); publishing works throughout and after, until the
      * hub is {@linkplain #close() closed} (in cluster mode other nodes' streams still get what this one
      * publishes). Idempotent: a second call returns the first call's future. A zero window ends every
      * stream at once.

@@ -49,9 +49,10 @@ class DrainTest {
         }
         endedBySecond.add(ended(sinks));
 
-        // Two streams a second, the first at once, the last at 9.5 s.
+        // Two streams a second, the first at once, the last at 9.5 s; done with the last one.
         assertThat(endedBySecond).containsExactly(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 20);
         assertThat(drained).isCompleted();
+        assertThat(hub.drain(WINDOW)).isSameAs(drained);
         assertThat(hub.stats().connections()).isZero();
     }
 
@@ -101,6 +102,14 @@ class DrainTest {
                 .isEqualTo(3);
         hub.close();
         assertThat(hub.readiness()).isEqualTo(Readiness.CLOSED);
+    }
+
+    @Test
+    void aDrainWithNoStreamIsDoneAtOnceAndStillRefusesNewOnes() {
+        CompletableFuture<Void> drained = hub.drain(WINDOW);
+
+        assertThat(drained).isCompleted();
+        assertThat(hub.readiness()).isEqualTo(Readiness.DRAINING);
     }
 
     @Test
