@@ -81,7 +81,7 @@ export async function startJavaServer(args = []) {
     stop: () => stopChild(child),
     /** `kill -9`: the node dies without closing anything */
     kill: () => {
-      if (child.exitCode !== null) return Promise.resolve();
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
       return new Promise((done) => {
         child.once('exit', done);
         child.kill('SIGKILL');
@@ -146,7 +146,7 @@ export async function startNginx(nodeUrls) {
 }
 
 function stopChild(child) {
-  if (child.exitCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(); // exited, or killed
   return new Promise((done) => {
     child.once('exit', done);
     child.kill('SIGTERM');
