@@ -210,9 +210,10 @@ drain() {
   done
 }
 
-# HTTP/1.1 against HTTP/2 on the same server: idle streams (RSS per stream: 19,000 sockets against 20
-# h2c connections of 950 streams) and fanout1k (CPU per delivery; 1,000 streams over 2 connections),
-# REPEAT runs of fanout1k each, in turn.
+# HTTP/1.1 against HTTP/2 on the same server: idle streams (RSS per stream: 19,000 sockets, 20 h2c
+# connections of 950 streams, 19,000 h2c connections of one stream) and fanout1k (CPU per delivery:
+# HTTP/1.1, one h2c connection per stream, 1,000 streams over 2 h2c connections), REPEAT runs of
+# fanout1k each, in turn.
 http2() {
   local chosen=$servers
   servers=ssemux
@@ -220,8 +221,13 @@ http2() {
       --idle-seconds 5 --require-clean
   one "idle19k-h2" ssemux -c 19000 --processes 2 --ramp 2000 --rate 2 --warmup-seconds 0 --duration-seconds 3 \
       --idle-seconds 5 --require-clean --http2-connections 10
+  one "idle19k-h2each" ssemux -c 19000 --processes 2 --ramp 2000 --rate 2 --warmup-seconds 0 --duration-seconds 3 \
+      --idle-seconds 5 --require-clean --http2-connections 9500
   for r in $(seq 1 "${REPEAT:-3}"); do
     one "fanout1k-h1-r$r" ssemux -c 1000 --processes 2 --rate 100 --warmup-seconds 10 --duration-seconds 20 --require-clean
+    # One HTTP/2 connection per stream (a browser each), then 1,000 streams over two connections.
+    one "fanout1k-h2each-r$r" ssemux -c 1000 --processes 2 --rate 100 --warmup-seconds 10 --duration-seconds 20 \
+        --require-clean --http2-connections 500
     one "fanout1k-h2-r$r" ssemux -c 1000 --processes 2 --rate 100 --warmup-seconds 10 --duration-seconds 20 --require-clean \
         --http2-connections 1
   done

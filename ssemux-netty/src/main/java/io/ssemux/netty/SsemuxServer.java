@@ -85,7 +85,8 @@ public final class SsemuxServer implements AutoCloseable {
                 new UploadFiles(null),
                 builder.maxBodyBytes,
                 cors(builder.allowedOrigins),
-                builder.tls,
+                builder.tls == null || builder.http2 ? builder.tls : builder.http11OnlyTls(),
+                builder.http2,
                 limits,
                 builder.authenticator.trustsAnyone() && !builder.trustAnyoneOnNetwork,
                 builder.flushWindow,
@@ -233,6 +234,9 @@ public final class SsemuxServer implements AutoCloseable {
         private int outboundLimitBytes = 128 * 1024;
         private Duration flushWindow = Duration.ZERO;
         private SslContext tls;
+        private Path tlsCertificateChain;
+        private Path tlsPrivateKey;
+        private boolean http2 = true;
         private boolean trustAnyoneOnNetwork;
         private Duration headerTimeout = Duration.ofSeconds(60);
         private Duration bodyTimeout = Duration.ofSeconds(60);
@@ -394,6 +398,8 @@ public final class SsemuxServer implements AutoCloseable {
                                 ApplicationProtocolNames.HTTP_2,
                                 ApplicationProtocolNames.HTTP_1_1))
                         .build();
+                this.tlsCertificateChain = certificateChain;
+                this.tlsPrivateKey = privateKey;
             } catch (SSLException | IllegalArgumentException e) {
                 throw new IllegalArgumentException(
                         "tls: cannot use " + certificateChain.getFileName() + " and "
@@ -403,6 +409,26 @@ public final class SsemuxServer implements AutoCloseable {
                         e);
             }
             return this;
+        }
+
+        /**
+         * Whether HTTP/2 is offered (default: yes): through ALPN with TLS, with prior knowledge on a
+         * plain port. Without it every connection is HTTP/1.1, which costs less memory per stream when
+         * each client opens one stream only (docs/BENCHMARKS.md, "HTTP/2 against HTTP/1.1").
+         */
+        public Builder http2(boolean enabled) {
+            this.http2 = enabled;
+            return this;
+        }
+
+        /** The TLS context without ALPN: HTTP/1.1 only. The files were read once already, by {@link #tls}. */
+        private SslContext http11OnlyTls() {
+            try {
+                return SslContextBuilder.forServer(tlsCertificateChain.toFile(), tlsPrivateKey.toFile())
+                        .build();
+            } catch (SSLException e) {
+                throw new IllegalStateException("tls: " + e.getMessage(), e);
+            }
         }
 
         /**

@@ -25,6 +25,7 @@ import io.ssemux.core.Hub;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -194,6 +195,34 @@ class Http2Test {
             assertThat(output).startsWith("HTTP/2 200").contains("event: connected", "data: {\"id\":7}");
             assertThat(published).startsWith("HTTP/2 202").contains("\"delivered\":1");
             assertThat(http11).startsWith("HTTP/1.1 200").contains("{\"status\":\"ok\"}");
+        }
+    }
+
+    @Test
+    void withoutHttp2EveryConnectionIsHttp11OnTlsAndOnThePlainPort() throws Exception {
+        TestCertificate certificate = TestCertificate.create(dir);
+        HttpClient https = HttpClient.newBuilder()
+                .sslContext(certificate.clientContext())
+                .version(HttpClient.Version.HTTP_2)
+                .build();
+        try (Hub hub = Hub.builder().build();
+                SsemuxServer tls = SsemuxServer.builder(hub)
+                        .port(0)
+                        .http2(false)
+                        .tls(certificate.certificate(), certificate.privateKey())
+                        .build()
+                        .start();
+                SsemuxServer plain =
+                        SsemuxServer.builder(hub).port(0).http2(false).build().start()) {
+            HttpResponse<String> overTls = https.send(
+                    java.net.http.HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + tls.port() + "/healthz"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String priorKnowledge = curl("--http2-prior-knowledge", "http://127.0.0.1:" + plain.port() + "/healthz");
+
+            assertThat(overTls.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+            assertThat(overTls.statusCode()).isEqualTo(200);
+            assertThat(priorKnowledge).doesNotStartWith("HTTP/2");
         }
     }
 

@@ -96,6 +96,15 @@ public final class Main implements Callable<Integer> {
     long historySeconds;
 
     @Option(
+            names = "--http2",
+            negatable = true,
+            defaultValue = "${env:SSEMUX_HTTP2:-true}",
+            fallbackValue = "true",
+            description = "Offer HTTP/2 (ALPN with TLS, h2c prior knowledge without); --no-http2 keeps every "
+                    + "connection HTTP/1.1. Env SSEMUX_HTTP2.")
+    boolean http2;
+
+    @Option(
             names = "--drain-seconds",
             defaultValue = "${env:SSEMUX_DRAIN_SECONDS:-10}",
             description = "On SIGTERM, the window over which open streams are ended one by one, each told to "
@@ -399,6 +408,7 @@ public final class Main implements Callable<Integer> {
                     .host(host)
                     .port(port)
                     .maxBodyBytes(maxBodyBytes)
+                    .http2(http2)
                     .outboundLimitBytes(outboundLimitBytes)
                     .allowedOrigins(corsOrigins == null ? List.of() : corsOrigins)
                     .flushWindow(Duration.ofMillis(flushWindowMillis))

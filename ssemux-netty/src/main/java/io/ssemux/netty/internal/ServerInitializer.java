@@ -70,6 +70,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     private final Routes routes;
     private final CorsConfig cors;
     private final SslContext tls;
+    private final boolean http2;
     private final HttpLimits limits;
     private final SocketLimit sockets;
     private final RequestRouter router;
@@ -88,6 +89,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
      * @param maxBodyBytes  the body limit of every other request
      * @param cors          Netty's CORS settings, or {@code null} when no other origin is allowed
      * @param tls           the TLS settings, or {@code null} for plain HTTP
+     * @param http2         whether HTTP/2 is spoken (ALPN with TLS, prior knowledge without)
      * @param limits        what one connection may cost, and how many may be open
      * @param loopbackHostsOnly whether to serve only requests whose {@code Host} names this machine
      *                      (while the authenticator trusts anyone, against DNS rebinding)
@@ -104,6 +106,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
             int maxBodyBytes,
             CorsConfig cors,
             SslContext tls,
+            boolean http2,
             HttpLimits limits,
             boolean loopbackHostsOnly,
             Duration flushWindow,
@@ -124,6 +127,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         this.routes = new Routes(byPath, maxBodyBytes);
         this.cors = cors;
         this.tls = tls;
+        this.http2 = http2;
         this.limits = Objects.requireNonNull(limits, "limits");
         this.sockets = new SocketLimit(limits.maxSockets());
         this.channels = Objects.requireNonNull(channels, "channels");
@@ -143,6 +147,10 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         ChannelPipeline p = channel.pipeline();
         if (tls != null) {
             p.addLast(tls.newHandler(channel.alloc()));
+        }
+        if (!http2) {
+            http1(p);
+        } else if (tls != null) {
             p.addLast(new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
                 @Override
                 protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {

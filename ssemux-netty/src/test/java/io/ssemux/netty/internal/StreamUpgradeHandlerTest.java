@@ -31,6 +31,7 @@ class StreamUpgradeHandlerTest {
             1024,
             null,
             null,
+            true, // HTTP/2 on: a plain connection is read by PriorKnowledge first
             new HttpLimits(4096, 8192, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(75), 100),
             true,
             Duration.ZERO,
