@@ -30,7 +30,9 @@ import java.util.concurrent.CompletableFuture;
  * a 2xx or 3xx other than 200, or a response that is not {@code text/event-stream} end the client in
  * {@link State#FAILED}; 429, 5xx and I/O errors are retried, and so is a 401 when the client has a
  * token source. An {@code evicted} event (the same user opened too many connections) ends it in
- * {@link State#EVICTED}.
+ * {@link State#EVICTED}. A {@code draining} event (the server is being restarted) is no failure: the
+ * client reconnects after the delay the server gives it, not its backoff, and resumes on whichever
+ * node takes it.
  *
  * <p><b>Credentials.</b> With a token source ({@link SseClientBuilder#tokenAsync tokenAsync} or
  * {@link SseClientBuilder#token token}) every connection carries a fresh bearer token. When the
