@@ -69,6 +69,11 @@ final class DefaultHub implements Hub {
     private static final ConnectionState[] NO_STREAMS = new ConnectionState[0];
     /** How long a resume from a cursor ahead of this node's read position waits for the reader to get there. */
     static final Duration RESUME_WAIT = Duration.ofSeconds(5);
+    /**
+     * The most resumes that may wait for the reader at once: each is checked on every event the reader
+     * brings, so a flood of made-up cursors must not make every event cost more. Beyond, a reset.
+     */
+    static final int MAX_AWAITING = 1024;
     /** The pause before a replay that failed (the backplane unreachable) is asked for again. */
     static final Duration REPLAY_RETRY = Duration.ofSeconds(1);
 
@@ -324,18 +329,7 @@ final class DefaultHub implements Hub {
     /** This node's streams that get an event of {@code channel}, counted now, without the lock. */
     private int readers(String channel) {
         Subscribers subscribers = byChannel.get(channel);
-        int n = subscribers == null ? 0 : subscribers.size();
-        if (allChannels.size() == 0) { // the volatile read makes the groups written before it visible
-            return n;
-        }
-        for (Subscribers.Group group : allChannels.groups()) {
-            for (ConnectionState member : group.members()) {
-                if (member.mayRead(channel)) {
-                    n++;
-                }
-            }
-        }
-        return n;
+        return (subscribers == null ? 0 : subscribers.size()) + allReaders(channel);
     }
 
     /** Cluster mode: an event the backplane read, from any node, goes to this node's subscribers. Reader thread. */
@@ -377,7 +371,9 @@ final class DefaultHub implements Hub {
             }
             event = log.append(channel, type, data);
             Subscribers subscribers = byChannel.get(channel);
-            handed = (subscribers == null ? 0 : fanOut(subscribers, event, null)) + fanOutToAll(event);
+            handed = subscribers == null ? 0 : fanOut(subscribers, event, null);
+            fanOutToAll(event);
+            handed += allReaders(channel);
         }
         published.increment();
         return new PublishResult(event.event().id(), handed);
@@ -412,15 +408,24 @@ final class DefaultHub implements Hub {
      * user may read: the executors check each one, unless every one of them may read this channel
      * (a public channel, and no restricted grants among them). Holds lock.
      */
-    private int fanOutToAll(EncodedEvent event) {
+    private void fanOutToAll(EncodedEvent event) {
         if (allChannels.size() == 0) {
-            return 0;
+            return;
         }
         String channel = event.event().channel();
-        if (restrictedAll == 0 && !Grants.isPrivate(channel)) {
-            return fanOut(allChannels, event, null);
+        fanOut(allChannels, event, restrictedAll == 0 && !Grants.isPrivate(channel) ? null : channel);
+    }
+
+    /**
+     * How many connections on {@code all} may read {@code channel}: all of them, unless some have
+     * restricted grants or the channel is private; then each is asked. Under the lock it is exact;
+     * without it (a cluster publish's {@code delivered}), a count of the moment.
+     */
+    private int allReaders(String channel) {
+        int all = allChannels.size(); // the volatile read makes the groups written before it visible
+        if (all == 0 || (restrictedAll == 0 && !Grants.isPrivate(channel))) {
+            return all;
         }
-        fanOut(allChannels, event, channel);
         int readers = 0;
         for (Subscribers.Group group : allChannels.groups()) {
             for (ConnectionState member : group.members()) {
@@ -607,7 +612,8 @@ final class DefaultHub implements Hub {
     private Resume resumeFromBackplane(ConnectionState connection, String cursor, StringBuilder opening) {
         Backplane.Standing standing =
                 position == null ? Backplane.Standing.AHEAD : backplane.standing(position, cursor);
-        if (standing == Backplane.Standing.INVALID) {
+        if (standing == Backplane.Standing.INVALID
+                || (standing == Backplane.Standing.AHEAD && awaitingPosition.size() >= MAX_AWAITING)) {
             SseEncoder.appendEvent(
                     opening,
                     position,

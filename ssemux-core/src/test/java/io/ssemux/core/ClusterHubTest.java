@@ -110,6 +110,25 @@ class ClusterHubTest {
     }
 
     @Test
+    void aFloodOfCursorsAheadWaitsOnlyUpToTheCapTheRestAreResetAtOnce() {
+        SharedLog.Node node = log.node("a");
+        Hub hub = hub(node, DefaultHub.MAX_AWAITING + 10);
+        node.feed();
+
+        List<RecordingSink> sinks = new ArrayList<>();
+        for (int i = 0; i < DefaultHub.MAX_AWAITING + 10; i++) {
+            sinks.add(connect(hub, "u" + i, "c99", "jobs"));
+        }
+
+        assertThat(sinks.subList(0, DefaultHub.MAX_AWAITING))
+                .allSatisfy(sink -> assertThat(sink.types()).containsExactly("connected"));
+        assertThat(sinks.subList(DefaultHub.MAX_AWAITING, sinks.size()))
+                .allSatisfy(sink -> assertThat(sink.types()).containsExactly("connected", "reset"));
+        time.advance(DefaultHub.RESUME_WAIT);
+        assertThat(sinks).allSatisfy(sink -> assertThat(sink.types()).containsExactly("connected", "reset"));
+    }
+
+    @Test
     void aCursorOfAnotherKindIsAResetAtOnce() {
         SharedLog.Node node = log.node("a");
         Hub hub = hub(node);
@@ -155,8 +174,13 @@ class ClusterHubTest {
     }
 
     private Hub hub(SharedLog.Node node) {
+        return hub(node, HubConfig.defaults().maxConnections());
+    }
+
+    private Hub hub(SharedLog.Node node, int maxConnections) {
         Hub hub = Hub.builder()
                 .backplane(node)
+                .maxConnections(maxConnections)
                 .clock(time.clock())
                 .scheduler(time)
                 .build();

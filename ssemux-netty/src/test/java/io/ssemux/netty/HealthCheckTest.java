@@ -55,6 +55,16 @@ class HealthCheckTest {
     }
 
     @Test
+    void readyzRefusesOtherMethodsToo() {
+        HttpResponse<String> post = server.send(HttpRequest.newBuilder(server.uri("/readyz"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build());
+
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.headers().firstValue("allow")).hasValue("GET, HEAD");
+    }
+
+    @Test
     void refusesOtherMethodsNamingBoth() {
         HttpResponse<String> delete = server.send(
                 HttpRequest.newBuilder(server.uri("/healthz")).DELETE().build());

@@ -147,6 +147,8 @@ public final class RedisBackplane implements Backplane {
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                // A slow Redis must not let a flood of publishes queue without bound: beyond, 503.
+                .requestQueueSize(builder.maxQueuedCommands)
                 .timeoutOptions(TimeoutOptions.enabled(builder.commandTimeout))
                 .build());
         try {
@@ -714,12 +716,6 @@ public final class RedisBackplane implements Backplane {
             return result == null ? 0 : result;
         }
 
-        private static Throwable unwrap(Throwable failure) {
-            return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                    ? failure.getCause()
-                    : failure;
-        }
-
         private static String sha1(String text) {
             try {
                 return HexFormat.of()
@@ -739,6 +735,7 @@ public final class RedisBackplane implements Backplane {
         private long maxBytes = HubConfig.defaults().historyMaxBytes();
         private Duration maxAge = HubConfig.defaults().historyMaxAge();
         private Duration commandTimeout = Duration.ofSeconds(2);
+        private int maxQueuedCommands = 10_000;
 
         private Builder(String uri) {
             this.uri = Objects.requireNonNull(uri, "uri");
@@ -784,6 +781,18 @@ public final class RedisBackplane implements Backplane {
                 throw new IllegalArgumentException("commandTimeout: " + timeout + " (expected: positive)");
             }
             this.commandTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Most commands waiting for Redis on the command connection (default 10,000): publishes beyond
+         * it while Redis is slow fail at once with {@code UNAVAILABLE} instead of holding memory.
+         */
+        public Builder maxQueuedCommands(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxQueuedCommands: " + n + " (expected: > 0)");
+            }
+            this.maxQueuedCommands = n;
             return this;
         }
 

@@ -210,6 +210,36 @@ class RedisBackplaneTest {
     }
 
     @Test
+    void aFloodOfPublishesWhileRedisIsSlowIsRefusedBeyondTheQueueNotHeld() {
+        RedisBackplane a = open(b -> b.maxQueuedCommands(20));
+        start(a);
+        rawConnection
+                .async()
+                .dispatch( // DEBUG SLEEP 1: Redis stops answering for a second
+                        io.lettuce.core.protocol.CommandType.DEBUG,
+                        new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+                        new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8)
+                                .add("SLEEP")
+                                .add(1));
+
+        List<CompletableFuture<String>> appends = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            appends.add(a.append("jobs", "tick", Integer.toString(i)));
+        }
+
+        long refused = appends.stream()
+                .filter(f -> f.handle((id, failure) -> failure).join() != null)
+                .peek(f -> assertThatThrownBy(f::join)
+                        .cause()
+                        .isInstanceOf(SsemuxException.class)
+                        .hasMessageContaining("the event store (redis at 127.0.0.1:"))
+                .count();
+        assertThat(refused).isGreaterThanOrEqualTo(150);
+        assertThat(200 - refused).isPositive(); // those queued were stored once Redis answered
+        assertThat(a.append("jobs", "tick", "after").join()).matches("\\d+-\\d+");
+    }
+
+    @Test
     void aNodeAsksAnotherOverRedisAndGetsItsAnswer() {
         RedisBackplane a = open(b -> b);
         RedisBackplane b = open(b2 -> b2);

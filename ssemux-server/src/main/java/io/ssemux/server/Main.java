@@ -3,6 +3,7 @@ package io.ssemux.server;
 import io.ssemux.core.Hub;
 import io.ssemux.core.HubBuilder;
 import io.ssemux.core.HubConfig;
+import io.ssemux.core.Names;
 import io.ssemux.core.spi.Authenticator;
 import io.ssemux.netty.SsemuxServer;
 import io.ssemux.redis.RedisBackplane;
@@ -370,6 +371,13 @@ public final class Main implements Callable<Integer> {
                         "--host " + host + " without an authenticator: anyone could claim any user."
                                 + " Set --jwt-secret-file, --jwt-public-key, --jwks-url or --jwks-file (see docs/SECURITY.md),"
                                 + " or listen on 127.0.0.1; --insecure-trust-anyone-on-network allows it for a trial");
+            }
+            if (redisStreams < 1 || redisStreams > 64) {
+                throw new IllegalArgumentException("--redis-streams: " + redisStreams + " (expected: 1 to 64)");
+            }
+            if (!redisKeyPrefix.matches("[A-Za-z0-9_.:-]{1,64}")) {
+                throw new IllegalArgumentException("--redis-key-prefix: " + Names.quote(redisKeyPrefix)
+                        + " (expected: 1 to 64 of A-Z a-z 0-9 _ . : -)");
             }
             if (!(drainSeconds >= 0 && drainSeconds <= 3600)) {
                 throw new IllegalArgumentException("--drain-seconds: " + drainSeconds + " (expected: 0 to 3600)");

@@ -69,12 +69,31 @@ class MainTest {
                 "--header-timeout-seconds|0|Invalid setting: header: PT0S (expected: > 0)",
                 "--history-max-bytes|0|Invalid setting: historyMaxBytes: 0 (expected: > 0)",
                 "--max-event-bytes|-1|Invalid setting: maxEventBytes: -1 (expected: > 0)",
-                "--max-sockets|-5|Invalid setting: maxSockets: -5 (expected: > 0)"
+                "--max-sockets|-5|Invalid setting: maxSockets: -5 (expected: > 0)",
+                "--drain-seconds|-1|Invalid setting: --drain-seconds: -1.0 (expected: 0 to 3600)",
+                "--connection-log-seconds|0|Invalid setting: --connection-log-seconds: 0 (expected: 1 to 86400)",
+                "--redis-streams|0|Invalid setting: --redis-streams: 0 (expected: 1 to 64)",
+                "--redis-key-prefix|a b|Invalid setting: --redis-key-prefix: 'a b' (expected: 1 to 64 of A-Z a-z 0-9 _ . : -)",
+                "--redis|not a uri|Invalid setting: "
             })
     void refusesAnInvalidLimitOrTimeoutWithAClearMessage(String flag, String value, String message) throws Exception {
         try (ServerProcess bad = ServerProcess.start(Map.of(), "--port", "0", "--no-demo", flag, value)) {
             assertThat(bad.awaitExit(EXIT_BOUND)).isEqualTo(2);
             assertThat(bad.output()).contains(message);
+        }
+    }
+
+    @Test
+    void aRedisThatCannotBeReachedStopsTheStartWithItsAddress() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (ServerProcess bad = ServerProcess.start(
+                Map.of(), "--port", "0", "--no-demo", "--redis", "redis://127.0.0.1:" + closedPort)) {
+            assertThat(bad.awaitExit(EXIT_BOUND)).isEqualTo(1);
+            assertThat(bad.output())
+                    .contains("cannot start in cluster mode: redis at 127.0.0.1:" + closedPort + ": cannot connect");
         }
     }
 

@@ -160,6 +160,11 @@ class SecureServerTest {
         HttpResponse<String> scraped =
                 send(HttpRequest.newBuilder(uri("/metrics")).header("Authorization", "Bearer " + admin));
 
+        HttpResponse<String> delete = send(HttpRequest.newBuilder(uri("/metrics"))
+                .header("Authorization", "Bearer " + admin)
+                .DELETE());
+        assertThat(delete.statusCode()).isEqualTo(405);
+        assertThat(delete.headers().firstValue("allow")).hasValue("GET, HEAD");
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body()).contains("metrics: not granted to user 'dave' (expected: the admin grant)");
