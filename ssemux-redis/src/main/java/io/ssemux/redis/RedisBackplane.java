@@ -371,7 +371,7 @@ public final class RedisBackplane implements Backplane {
     public CompletableFuture<List<String>> register(String user, String connectionId, int cap) {
         String key = userKey(user);
         RedisAsyncCommands<String, String> redis = commands.async();
-        redis.zadd(key, (double) System.currentTimeMillis(), connectionId); // exact: ms fit in 53 bits
+        redis.zadd(key, (double) openedMicros(), connectionId); // exact: micros fit in 53 bits
         redis.expire(key, REGISTRY_TTL.toSeconds());
         return redis.zrange(key, 0, -1)
                 .thenApply(members -> {
@@ -401,6 +401,12 @@ public final class RedisBackplane implements Backplane {
                     return victims;
                 })
                 .toCompletableFuture();
+    }
+
+    /** Now, in microseconds since the epoch: connections opened one after the other get distinct scores. */
+    private static long openedMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
     }
 
     @Override
