@@ -9,6 +9,7 @@
  */
 module io.ssemux.netty {
     requires transitive io.ssemux.core;
+    requires io.ssemux.http;
     requires io.netty.buffer;
     requires io.netty.common;
     requires io.netty.transport;
@@ -18,7 +19,6 @@ module io.ssemux.netty {
     requires io.netty.codec.http2;
     requires io.netty.handler;
     requires jdk.management;
-    requires com.fasterxml.jackson.databind;
     requires org.slf4j;
 
     exports io.ssemux.netty;

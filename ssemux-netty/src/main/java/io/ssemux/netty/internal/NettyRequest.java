@@ -7,7 +7,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCounted;
 import io.ssemux.core.spi.Authenticator;
 import io.ssemux.core.spi.Principal;
-import io.ssemux.core.spi.RequestInfo;
+import io.ssemux.http.ApiRequest;
 import io.ssemux.netty.RouteRequest;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -20,7 +20,7 @@ import java.util.List;
  *
  * <p>Used on the event loop only.
  */
-final class NettyRequest implements RequestInfo, RouteRequest, ReferenceCounted {
+final class NettyRequest implements ApiRequest, RouteRequest, ReferenceCounted {
     private final ChannelHandlerContext ctx;
     private final FullHttpRequest request;
     private final QueryStringDecoder query;
@@ -82,7 +82,8 @@ final class NettyRequest implements RequestInfo, RouteRequest, ReferenceCounted 
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
-    List<String> queryParameters(String name) {
+    @Override
+    public List<String> queryParameters(String name) {
         List<String> values = query.parameters().get(name);
         return values == null ? List.of() : values;
     }

@@ -10,14 +10,11 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.ssemux.core.Format;
 import io.ssemux.core.Hub;
-import io.ssemux.core.spi.Principal;
 import io.ssemux.core.transport.ConnectRequest;
 import io.ssemux.core.transport.Connection;
-import java.util.ArrayList;
+import io.ssemux.http.HttpApi;
 import java.util.EnumSet;
-import java.util.List;
 
 /**
  * Opens a stream ({@code GET /api/sse/stream}): reads the channels, the format and the
@@ -49,16 +46,7 @@ final class StreamUpgradeHandler extends EndpointHandler {
     @Override
     void serve(ChannelHandlerContext ctx, NettyRequest req) {
         FullHttpRequest request = req.http();
-        Principal principal = req.principal();
-        List<String> channels = channels(req.queryParameters("channels"));
-        Format format = Format.parse(req.queryParameter("format"));
-        String lastEventId = request.headers().get("Last-Event-ID");
-        if (lastEventId == null || lastEventId.isEmpty()) {
-            lastEventId = req.queryParameter("lastEventId");
-        }
-        if (lastEventId != null && lastEventId.isEmpty()) {
-            lastEventId = null;
-        }
+        ConnectRequest connect = HttpApi.connectRequest(req);
         SseStreamHandler.Framing framing = ctx.channel() instanceof Http2StreamChannel
                 ? SseStreamHandler.Framing.HTTP2
                 : request.protocolVersion().equals(HttpVersion.HTTP_1_0)
@@ -67,14 +55,10 @@ final class StreamUpgradeHandler extends EndpointHandler {
         SseStreamHandler stream = new SseStreamHandler(
                 ctx.channel(), framing, streamExecutors.of(ctx.channel().eventLoop()));
         // The hub queues the opening frames on this event loop: they run after this method returns.
-        Connection connection =
-                hub.connect(new ConnectRequest(principal, channels, format, lastEventId, req.remoteAddress()), stream);
+        Connection connection = hub.connect(connect, stream);
 
         HttpResponse response = new DefaultHttpResponse(request.protocolVersion(), HttpResponseStatus.OK);
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
-                .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
-                .set("X-Accel-Buffering", "no");
+        HttpApi.STREAM_HEADERS.forEach(response.headers()::set);
         if (framing == SseStreamHandler.Framing.CHUNKED) {
             response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
@@ -86,22 +70,5 @@ final class StreamUpgradeHandler extends EndpointHandler {
         ctx.writeAndFlush(response);
         ServerInitializer.switchToStream(ctx.pipeline(), stream);
         stream.attach(connection);
-    }
-
-    /** No {@code channels} parameter means {@code all}; an empty one means none (yet). */
-    private static List<String> channels(List<String> values) {
-        if (values.isEmpty()) {
-            return List.of("all");
-        }
-        List<String> channels = new ArrayList<>();
-        for (String value : values) {
-            if (value.isBlank()) {
-                continue;
-            }
-            for (String channel : value.split(",", -1)) {
-                channels.add(channel.trim());
-            }
-        }
-        return channels;
     }
 }

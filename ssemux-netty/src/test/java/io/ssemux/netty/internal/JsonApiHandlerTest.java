@@ -155,8 +155,8 @@ class JsonApiHandlerTest {
 
         for (String top : new String[] {"101", "1000", "99999999999999999999"}) {
             JsonNode stats = json(get("/api/sse/stats?top=" + top));
-            assertThat(stats.get("topChannels").size()).as(top).isEqualTo(JsonApiHandler.MAX_TOP);
-            assertThat(stats.get("topUsers").size()).as(top).isEqualTo(JsonApiHandler.MAX_TOP);
+            assertThat(stats.get("topChannels").size()).as(top).isEqualTo(io.ssemux.http.HttpApi.MAX_TOP);
+            assertThat(stats.get("topUsers").size()).as(top).isEqualTo(io.ssemux.http.HttpApi.MAX_TOP);
         }
         assertThat(json(get("/api/sse/stats?top=100")).get("topUsers").size()).isEqualTo(100);
     }

@@ -50,7 +50,7 @@ class StreamUpgradeHandlerTest {
         channel.runPendingTasks(); // the hub's opening frames, queued on the event loop
 
         assertThat(channel.pipeline().toMap().values()).singleElement().isInstanceOf(SseStreamHandler.class);
-        String head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8\r\ncache-control: no-cache\r\n"
+        String head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\n"
                 + "X-Accel-Buffering: no\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
         assertThat(readOutbound())
                 .startsWith(head + "76\r\nretry: 3000\nevent: connected\ndata: {\"connectionId\":")

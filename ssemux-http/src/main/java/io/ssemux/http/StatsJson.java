@@ -1,4 +1,4 @@
-package io.ssemux.netty.internal;
+package io.ssemux.http;
 
 import io.ssemux.core.HubStats;
 import io.ssemux.core.HubTop;

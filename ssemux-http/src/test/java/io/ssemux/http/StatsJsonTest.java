@@ -1,4 +1,4 @@
-package io.ssemux.netty.internal;
+package io.ssemux.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.ssemux.netty.internal;
+package io.ssemux.http;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -34,7 +34,7 @@ import java.util.TreeSet;
 record JsonBody(Map<String, JsonNode> members, String raw) {
     /** Reads one member's value where the parser stands; the object goes on after it. */
     private static final ObjectReader MEMBER =
-            Responses.JSON.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /**
      * Reads {@code bytes}.
@@ -50,7 +50,7 @@ record JsonBody(Map<String, JsonNode> members, String raw) {
         checkUtf8(bytes);
         Map<String, JsonNode> members = new HashMap<>();
         String raw = null;
-        try (JsonParser parser = Responses.JSON.getFactory().createParser(bytes)) {
+        try (JsonParser parser = Json.MAPPER.getFactory().createParser(bytes)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw SsemuxException.badRequest("body: not a JSON object (expected: " + expected + ")");
             }
