@@ -1,0 +1,122 @@
+package io.ssemux.spring.boot.autoconfigure;
+
+import io.ssemux.core.Hub;
+import io.ssemux.core.HubBuilder;
+import io.ssemux.core.HubListener;
+import io.ssemux.core.spi.Authenticator;
+import io.ssemux.core.spi.Backplane;
+import io.ssemux.http.HttpApi;
+import io.ssemux.spring.ChannelAuthorizer;
+import io.ssemux.spring.SsemuxPublisher;
+import io.ssemux.spring.web.PrincipalResolver;
+import io.ssemux.spring.web.PropertyGrants;
+import io.ssemux.spring.web.SinkExecutors;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
+
+/**
+ * ssemux's hub in a Spring Boot app, from the {@code ssemux.*} properties: the {@link Hub} (closed
+ * with the context), the {@link SsemuxPublisher} application code injects, the grants of signed-in
+ * users, and a drain of the streams when the app shuts down. The endpoints come from
+ * {@link SsemuxServletAutoConfiguration} (Spring MVC) or {@link SsemuxWebFluxAutoConfiguration}.
+ *
+ * <p>Every bean backs off for one of the application's own: a {@code ChannelAuthorizer} replaces the
+ * {@code ssemux.grants.*} properties, an ssemux {@code Authenticator} replaces the Spring principal, a
+ * {@code HubListener} is added to the hub, a {@code Backplane} (or {@code ssemux.redis.uri}) makes it
+ * a cluster node.
+ */
+@AutoConfiguration
+@ConditionalOnProperty(prefix = "ssemux", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(SsemuxProperties.class)
+public class SsemuxAutoConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    Hub ssemuxHub(
+            SsemuxProperties properties, ObjectProvider<HubListener> listeners, ObjectProvider<Backplane> backplane) {
+        if (properties.getRedis().getUri() != null
+                && !ClassUtils.isPresent("io.ssemux.redis.RedisBackplane", Hub.class.getClassLoader())) {
+            throw new IllegalStateException("ssemux.redis.uri: set, but ssemux-redis is not on the class path"
+                    + " (expected: a dependency on io.ssemux:ssemux-redis for a cluster, or no ssemux.redis.uri)");
+        }
+        HubBuilder builder = Hub.builder().config(properties.hubConfig());
+        listeners.orderedStream().forEach(builder::listener);
+        backplane.ifAvailable(builder::backplane);
+        return builder.build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ChannelAuthorizer ssemuxChannelAuthorizer(SsemuxProperties properties) {
+        SsemuxProperties.Grants grants = properties.getGrants();
+        try {
+            return new PropertyGrants(grants.getSubscribe(), grants.getPublish(), grants.getAdminAuthorities());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("ssemux.grants: " + e.getMessage(), e);
+        }
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    PrincipalResolver ssemuxPrincipalResolver(
+            ChannelAuthorizer authorizer, ObjectProvider<Authenticator> authenticator) {
+        return new PrincipalResolver(authorizer, authenticator.getIfAvailable());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    HttpApi ssemuxHttpApi(Hub hub) {
+        return new HttpApi(hub, false);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    SinkExecutors ssemuxStreamThreads(SsemuxProperties properties) {
+        int threads = properties.getStreamThreads();
+        if (threads < 0) {
+            throw new IllegalStateException(
+                    "ssemux.stream-threads: " + threads + " (expected: >= 0; 0 is one per core)");
+        }
+        return new SinkExecutors(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SsemuxPublisher ssemuxPublisher(Hub hub) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        return new SsemuxPublisher(hub, value -> {
+            try {
+                return json.writeValueAsString(value);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalArgumentException(
+                        "cannot write " + value.getClass().getName() + " as JSON", e);
+            }
+        });
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SsemuxLifecycle ssemuxLifecycle(Hub hub, SsemuxProperties properties) {
+        return new SsemuxLifecycle(hub, properties.getDrainWindow());
+    }
+
+    /** The app's Jackson 3 mapper (Spring Boot 4's), so events are written as the app writes JSON. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "tools.jackson.databind.ObjectMapper")
+    static class Jackson3Publisher {
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnBean(tools.jackson.databind.ObjectMapper.class)
+        SsemuxPublisher ssemuxPublisher(Hub hub, tools.jackson.databind.ObjectMapper json) {
+            return new SsemuxPublisher(hub, json::writeValueAsString);
+        }
+    }
+}

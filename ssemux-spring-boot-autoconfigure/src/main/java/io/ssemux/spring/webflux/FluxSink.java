@@ -1,0 +1,154 @@
+package io.ssemux.spring.webflux;
+
+import io.ssemux.core.CloseReason;
+import io.ssemux.core.sse.Frame;
+import io.ssemux.core.transport.Connection;
+import io.ssemux.core.transport.SseSink;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import org.reactivestreams.Publisher;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import reactor.core.publisher.Flux;
+
+/**
+ * One stream on Spring WebFlux, and the hub's {@link SseSink} for it: the response body is a
+ * {@code Flux} of batches, each batch being what the hub sent between two flushes, written and
+ * flushed by the server ({@code writeAndFlushWith}) as the client takes it. The server asks for the
+ * next batch once the last is written; batches the client has not asked for wait here, and more than
+ * the outbound limit of them makes the sink unwritable, which the hub treats as a slow consumer.
+ *
+ * <p>Threading: every method of the sink runs on its executor (one thread of
+ * {@link io.ssemux.spring.web.SinkExecutors}); the server's signals (request, cancel) only hand over
+ * to it. {@link #isOpen} may be read anywhere.
+ */
+final class FluxSink implements SseSink {
+    private final Executor executor;
+    private final DataBufferFactory buffers;
+    private final long limitBytes;
+    private final ArrayDeque<List<Frame>> batches = new ArrayDeque<>();
+    private final Flux<Publisher<DataBuffer>> body;
+    private List<Frame> batch = new ArrayList<>();
+    private long queuedBytes;
+    private reactor.core.publisher.FluxSink<Publisher<DataBuffer>> emitter;
+    private Connection connection;
+    private boolean full;
+    private boolean ending;
+    private volatile boolean open = true;
+
+    FluxSink(Executor executor, DataBufferFactory buffers, long limitBytes) {
+        this.executor = executor;
+        this.buffers = buffers;
+        this.limitBytes = limitBytes;
+        this.body = Flux.create(
+                emitter -> executor.execute(() -> {
+                    this.emitter = emitter;
+                    emitter.onRequest(n -> executor.execute(this::emit));
+                    emitter.onDispose(() -> executor.execute(this::gone));
+                    emit();
+                }),
+                reactor.core.publisher.FluxSink.OverflowStrategy.ERROR);
+    }
+
+    /** The response body: one batch of buffers per flush. Subscribed to once, by the server. */
+    Flux<Publisher<DataBuffer>> body() {
+        return body;
+    }
+
+    /** Called on the request's thread once the hub has registered the stream. */
+    void attach(Connection connection) {
+        executor.execute(() -> {
+            this.connection = connection;
+            if (!open) {
+                connection.closed(CloseReason.CLIENT_GONE); // the client left before the stream was attached
+            }
+        });
+    }
+
+    @Override
+    public Executor executor() {
+        return executor;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return open && queuedBytes < limitBytes;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void send(Frame frame) {
+        if (ending || !open) {
+            return;
+        }
+        batch.add(frame);
+        queuedBytes += frame.length();
+        if (queuedBytes >= limitBytes) {
+            full = true;
+        }
+    }
+
+    @Override
+    public void flush() {
+        if (!batch.isEmpty()) {
+            batches.add(batch);
+            batch = new ArrayList<>();
+        }
+        emit();
+    }
+
+    @Override
+    public void close(Frame farewell) {
+        if (ending || !open) {
+            return;
+        }
+        if (farewell != null) {
+            send(farewell);
+        }
+        ending = true;
+        flush();
+    }
+
+    /** Hands the server the batches it asked for; completes an ending stream once all are out. */
+    private void emit() {
+        if (emitter == null || !open) {
+            return;
+        }
+        while (!batches.isEmpty() && emitter.requestedFromDownstream() > 0) {
+            List<Frame> next = batches.poll();
+            List<DataBuffer> wrapped = new ArrayList<>(next.size());
+            for (Frame frame : next) {
+                queuedBytes -= frame.length();
+                wrapped.add(buffers.wrap(frame.asByteBuffer()));
+            }
+            emitter.next(Flux.fromIterable(wrapped));
+        }
+        if (full && queuedBytes <= limitBytes / 2) {
+            full = false;
+            if (connection != null) {
+                connection.writable();
+            }
+        }
+        if (ending && batches.isEmpty()) {
+            open = false;
+            emitter.complete();
+        }
+    }
+
+    /** The client is gone, or the body ended: the hub forgets the stream (the first report wins). */
+    private void gone() {
+        open = false;
+        batches.clear();
+        batch.clear();
+        queuedBytes = 0;
+        if (connection != null) {
+            connection.closed(CloseReason.CLIENT_GONE);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.ssemux.spring.webflux;
+
+import io.ssemux.core.Hub;
+import io.ssemux.core.SsemuxException;
+import io.ssemux.core.spi.Principal;
+import io.ssemux.core.transport.ConnectRequest;
+import io.ssemux.core.transport.Connection;
+import io.ssemux.http.ApiEndpoint;
+import io.ssemux.http.ApiRequest;
+import io.ssemux.http.HttpAnswer;
+import io.ssemux.http.HttpApi;
+import io.ssemux.spring.web.PrincipalResolver;
+import io.ssemux.spring.web.QueryString;
+import io.ssemux.spring.web.SinkExecutors;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ReactiveHttpOutputMessage;
+import org.springframework.web.reactive.function.BodyInserter;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * ssemux's endpoints on Spring WebFlux, as a {@link RouterFunction} for {@code <path>/**}:
+ * {@code GET /stream} opens a stream ({@link FluxSink}); {@code POST /publish}, {@code /subscriptions},
+ * {@code /token} and {@code GET /stats} are answered by {@link HttpApi}, the protocol's one
+ * implementation. The application's web filters (Spring Security's among them) run before it, so the
+ * exchange's principal is the signed-in user.
+ *
+ * <p>Thread-safe; never blocks: bodies are read as they arrive (up to a limit), answers are sent when
+ * the hub has them.
+ */
+public final class SsemuxWebFluxHandler {
+    private final Hub hub;
+    private final HttpApi api;
+    private final PrincipalResolver principals;
+    private final SinkExecutors executors;
+    private final String path;
+    private final long outboundLimitBytes;
+    private final int maxBodyBytes;
+
+    /**
+     * @param path               the base path of the endpoints ({@code /api/sse})
+     * @param outboundLimitBytes the most bytes a stream may have waiting for its client before it is
+     *                           cut as a slow consumer
+     * @param maxBodyBytes       the largest request body read (a publish of the largest event fits)
+     */
+    public SsemuxWebFluxHandler(
+            Hub hub,
+            HttpApi api,
+            PrincipalResolver principals,
+            SinkExecutors executors,
+            String path,
+            long outboundLimitBytes,
+            int maxBodyBytes) {
+        this.hub = hub;
+        this.api = api;
+        this.principals = principals;
+        this.executors = executors;
+        this.path = path;
+        this.outboundLimitBytes = outboundLimitBytes;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** The routes: every request under the base path comes here. */
+    public RouterFunction<ServerResponse> routes() {
+        return RouterFunctions.route(RequestPredicates.path(path + "/**"), this::handle);
+    }
+
+    private Mono<ServerResponse> handle(ServerRequest request) {
+        String relative = request.path().substring(path.length());
+        ApiEndpoint endpoint = ApiEndpoint.at(relative);
+        if (endpoint == null) {
+            return send(HttpAnswer.error(
+                    404,
+                    "not_found",
+                    "path " + io.ssemux.core.Names.quote(request.path())
+                            + ": no such endpoint (expected: one of stream, publish, subscriptions, token, stats)"));
+        }
+        if (!request.method().equals(HttpMethod.valueOf(endpoint.method()))) {
+            HttpAnswer refusal = HttpAnswer.error(
+                    405,
+                    "method_not_allowed",
+                    request.method().name() + " " + request.path() + ": not allowed (expected: " + endpoint.method()
+                            + ")");
+            return ServerResponse.status(405)
+                    .header("Allow", endpoint.method())
+                    .headers(headers -> refusal.headers().forEach(headers::set))
+                    .bodyValue(refusal.body());
+        }
+        QueryString query;
+        try {
+            query = QueryString.parse(request.uri().getRawQuery());
+        } catch (SsemuxException e) {
+            return send(HttpAnswer.error(e));
+        }
+        Mono<Optional<java.security.Principal>> user =
+                request.principal().map(Optional::<java.security.Principal>of).defaultIfEmpty(Optional.empty());
+        if (endpoint == ApiEndpoint.STREAM) {
+            return user.flatMap(
+                    u -> stream(new WebFluxApiRequest(request, query, principals, u.orElse(null), new byte[0])));
+        }
+        Mono<byte[]> body = DataBufferUtils.join(
+                        request.bodyToFlux(org.springframework.core.io.buffer.DataBuffer.class), maxBodyBytes)
+                .map(buffer -> {
+                    byte[] bytes = new byte[buffer.readableByteCount()];
+                    buffer.read(bytes);
+                    DataBufferUtils.release(buffer);
+                    return bytes;
+                })
+                .defaultIfEmpty(new byte[0]);
+        return user.zipWith(body)
+                .flatMap(both -> Mono.fromFuture(api.serve(
+                        endpoint,
+                        new WebFluxApiRequest(
+                                request, query, principals, both.getT1().orElse(null), both.getT2()))))
+                .onErrorResume(
+                        DataBufferLimitException.class,
+                        e -> Mono.just(HttpAnswer.error(SsemuxException.payloadTooLarge("body: larger than "
+                                + maxBodyBytes + " bytes (expected: an event within the hub's max-event-bytes)"))))
+                .flatMap(SsemuxWebFluxHandler::send);
+    }
+
+    private Mono<ServerResponse> stream(WebFluxApiRequest apiRequest) {
+        ConnectRequest connect;
+        Connection connection;
+        FluxSink sink;
+        try {
+            connect = HttpApi.connectRequest(apiRequest);
+            sink = new FluxSink(
+                    executors.next(),
+                    apiRequest.request.exchange().getResponse().bufferFactory(),
+                    outboundLimitBytes);
+            // The hub queues the opening frames on the sink's thread; they wait there for the server.
+            connection = hub.connect(connect, sink);
+        } catch (SsemuxException e) {
+            return send(HttpAnswer.error(e));
+        }
+        sink.attach(connection);
+        BodyInserter<Object, ReactiveHttpOutputMessage> inserter =
+                (message, context) -> message.writeAndFlushWith(sink.body());
+        return ServerResponse.ok()
+                .headers(headers -> HttpApi.STREAM_HEADERS.forEach(headers::set))
+                .body(inserter);
+    }
+
+    private static Mono<ServerResponse> send(HttpAnswer answer) {
+        return ServerResponse.status(HttpStatusCode.valueOf(answer.status()))
+                .headers(headers -> answer.headers().forEach(headers::set))
+                .bodyValue(answer.body());
+    }
+
+    /** A WebFlux request as the API reads it. */
+    private static final class WebFluxApiRequest implements ApiRequest {
+        private final ServerRequest request;
+        private final QueryString query;
+        private final PrincipalResolver principals;
+        private final java.security.Principal user;
+        private final byte[] body;
+        private Principal principal;
+
+        WebFluxApiRequest(
+                ServerRequest request,
+                QueryString query,
+                PrincipalResolver principals,
+                java.security.Principal user,
+                byte[] body) {
+            this.request = request;
+            this.query = query;
+            this.principals = principals;
+            this.user = user;
+            this.body = body;
+        }
+
+        @Override
+        public String header(String name) {
+            return request.headers().firstHeader(name);
+        }
+
+        @Override
+        public String queryParameter(String name) {
+            return query.first(name);
+        }
+
+        @Override
+        public List<String> queryParameters(String name) {
+            return query.values(name);
+        }
+
+        @Override
+        public String remoteAddress() {
+            return request.remoteAddress()
+                    .map(InetSocketAddress::getAddress)
+                    .map(java.net.InetAddress::getHostAddress)
+                    .orElse("unknown");
+        }
+
+        @Override
+        public Principal principal() {
+            if (principal == null) {
+                principal = principals.resolve(user, this);
+            }
+            return principal;
+        }
+
+        @Override
+        @SuppressWarnings("MutablePublicArray")
+        public byte[] body() {
+            return body;
+        }
+    }
+}

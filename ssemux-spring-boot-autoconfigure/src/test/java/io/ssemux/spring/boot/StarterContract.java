@@ -1,0 +1,281 @@
+package io.ssemux.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ssemux.client.SseClient;
+import io.ssemux.core.Hub;
+import io.ssemux.core.sse.SseMessage;
+import io.ssemux.spring.SsemuxPublisher;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * What the starter does on either web stack, against the real server on a random port: subclasses
+ * pick Spring MVC or WebFlux. The application is {@link TestApp} (Spring Security, HTTP Basic).
+ */
+abstract class StarterContract {
+    static final String PROPERTIES = "ssemux.grants.subscribe=jobs,pending-changes";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Hub hub;
+
+    @Autowired
+    SsemuxPublisher publisher;
+
+    final HttpClient http = HttpClient.newHttpClient();
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeStreams() throws Exception {
+        for (AutoCloseable closeable : open) {
+            closeable.close();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> hub.stats().connections() == 0);
+    }
+
+    static String basic(String user) {
+        return "Basic "
+                + Base64.getEncoder().encodeToString((user + ":" + TestApp.PASSWORD).getBytes(StandardCharsets.UTF_8));
+    }
+
+    URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port + pathAndQuery);
+    }
+
+    RawStream stream(String user, String query, String... headers) {
+        String[] all = new String[headers.length + 2];
+        all[0] = "Authorization";
+        all[1] = basic(user);
+        System.arraycopy(headers, 0, all, 2, headers.length);
+        RawStream stream = RawStream.open(http, uri("/api/sse/stream" + query), all);
+        open.add(stream);
+        return stream;
+    }
+
+    HttpResponse<String> post(String user, String path, String contentType, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", contentType);
+        if (user != null) {
+            request.header("Authorization", basic(user));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String user, String path) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+        if (user != null) {
+            request.header("Authorization", basic(user));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void theJavaClientGetsEveryKindOfEventOverOneConnection() throws Exception {
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        SseClient client = SseClient.builder(uri(""))
+                .channels("jobs", "pending-changes")
+                .header("Authorization", basic("alice"))
+                .on("job_completed", event -> received.add("job_completed " + event.data()))
+                .on("manifest_changed", event -> received.add("manifest_changed " + event.data()))
+                .build();
+        open.add(client);
+        await().atMost(Duration.ofSeconds(20)).until(() -> hub.connectionsOf("alice") == 1);
+
+        publisher.publish("jobs", "job_completed", Map.of("id", 42));
+        publisher.publish("pending-changes", "manifest_changed", Map.of("file", "a.jpg"));
+
+        assertThat(received.poll(20, TimeUnit.SECONDS)).isEqualTo("job_completed {\"id\":42}");
+        assertThat(received.poll(20, TimeUnit.SECONDS)).isEqualTo("manifest_changed {\"file\":\"a.jpg\"}");
+        assertThat(hub.connectionsOf("alice")).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamResumesAfterItsLastEventIdWithoutLossOrRepeat() throws Exception {
+        String lastId;
+        try (RawStream first = stream("alice", "?channels=jobs")) {
+            first.nextOfType("connected");
+            publisher.publish("jobs", "job_completed", Map.of("id", 1));
+            lastId = first.nextOfType("job_completed").lastEventId();
+        }
+        publisher.publish("jobs", "job_completed", Map.of("id", 2));
+        publisher.publish("jobs", "job_completed", Map.of("id", 3));
+
+        RawStream resumed = stream("alice", "?channels=jobs", "Last-Event-ID", lastId);
+        resumed.nextOfType("connected");
+        assertThat(resumed.next().data()).isEqualTo("{\"id\":2}");
+        assertThat(resumed.next().data()).isEqualTo("{\"id\":3}");
+        publisher.publish("jobs", "job_completed", Map.of("id", 4));
+        assertThat(resumed.next().data()).isEqualTo("{\"id\":4}");
+    }
+
+    @Test
+    void aUserIsRefusedChannelsTheAppDidNotGrantThemWith403() throws Exception {
+        HttpResponse<InputStream> secret =
+                RawStream.get(http, uri("/api/sse/stream?channels=jobs,payroll"), "Authorization", basic("alice"));
+        HttpResponse<InputStream> othersPrivate =
+                RawStream.get(http, uri("/api/sse/stream?channels=user:bob"), "Authorization", basic("alice"));
+
+        assertThat(secret.statusCode()).isEqualTo(403);
+        assertThat(new String(secret.body().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("\"error\":\"forbidden\"")
+                .contains("payroll");
+        assertThat(othersPrivate.statusCode()).isEqualTo(403);
+        othersPrivate.body().close();
+        assertThat(hub.stats().connections()).isZero();
+    }
+
+    @Test
+    void aUserReadsTheirOwnPrivateChannelOnly() {
+        RawStream mine = stream("alice", "?channels=user:alice");
+        mine.nextOfType("connected");
+
+        publisher.publish("user:bob", "job_completed", Map.of("id", "bob's"));
+        publisher.publish("user:alice", "job_completed", Map.of("id", "alice's"));
+
+        assertThat(mine.nextOfType("job_completed").data()).isEqualTo("{\"id\":\"alice's\"}");
+    }
+
+    @Test
+    void heartbeatsArriveOnAnIdleStream() {
+        RawStream idle = stream("alice", "?channels=jobs");
+        idle.nextOfType("connected");
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> idle.comments().contains(" heartbeat")
+                        || idle.comments().contains("heartbeat"));
+    }
+
+    @Test
+    void publishingOverHttpNeedsAPublishGrant() throws Exception {
+        long published = hub.stats().eventsPublished();
+        HttpResponse<String> refused = post(
+                "alice",
+                "/api/sse/publish",
+                "application/json",
+                "{\"channel\":\"jobs\",\"type\":\"job_completed\",\"data\":{\"id\":1}}");
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(json(refused).get("message").asText()).contains("publishing is not granted");
+        assertThat(hub.stats().eventsPublished()).isEqualTo(published);
+    }
+
+    @Test
+    void badRequestsGetAJsonErrorThatSaysWhatIsWrong() throws Exception {
+        HttpResponse<String> notJson = post("alice", "/api/sse/subscriptions", "text/plain", "x");
+        HttpResponse<String> malformed =
+                post("alice", "/api/sse/subscriptions", "application/json", "{\"connectionId\":");
+        HttpResponse<String> wrongMethod = get("alice", "/api/sse/publish");
+        HttpResponse<String> unknown = get("alice", "/api/sse/nothing");
+        HttpResponse<String> badFormat = get("alice", "/api/sse/stream?format=xml");
+
+        assertThat(notJson.statusCode()).isEqualTo(415);
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(json(malformed).get("message").asText()).contains("malformed JSON");
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(badFormat.statusCode()).isEqualTo(400);
+        assertThat(json(badFormat).get("message").asText()).contains("expected: plain or envelope");
+        for (HttpResponse<String> response : List.of(notJson, malformed, wrongMethod, unknown, badFormat)) {
+            assertThat(response.headers()
+                            .firstValue("Content-Type")
+                            .orElseThrow()
+                            .replace(" ", ""))
+                    .isEqualToIgnoringCase("application/json;charset=utf-8");
+        }
+    }
+
+    @Test
+    void nobodySignedInGets401() throws Exception {
+        HttpResponse<String> anonymous = get(null, "/api/sse/stream?channels=jobs");
+
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(hub.stats().connections()).isZero();
+    }
+
+    @Test
+    void aLiveStreamChangesItsChannelsOnlyForItsOwnUser() throws Exception {
+        RawStream stream = stream("alice", "?channels=jobs");
+        String connectionId = JSON.readTree(stream.nextOfType("connected").data())
+                .get("connectionId")
+                .asText();
+        String body = "{\"connectionId\":\"" + connectionId + "\",\"subscribe\":[\"pending-changes\"]}";
+
+        HttpResponse<String> stranger = post("bob", "/api/sse/subscriptions", "application/json", body);
+        HttpResponse<String> owner = post("alice", "/api/sse/subscriptions", "application/json", body);
+
+        assertThat(stranger.statusCode()).isEqualTo(403);
+        assertThat(owner.statusCode()).isEqualTo(200);
+        assertThat(json(owner).get("channels").toString()).isEqualTo("[\"jobs\",\"pending-changes\"]");
+        publisher.publish("pending-changes", "manifest_changed", Map.of("n", 1));
+        SseMessage change = stream.nextOfType("manifest_changed");
+        assertThat(change.data()).isEqualTo("{\"n\":1}");
+    }
+
+    @Test
+    void theStatsAreForAdminsOnly() throws Exception {
+        HttpResponse<String> user = get("alice", "/api/sse/stats");
+        HttpResponse<String> admin = get("ops", "/api/sse/stats?top=3");
+
+        assertThat(user.statusCode()).isEqualTo(403);
+        assertThat(admin.statusCode()).isEqualTo(200);
+        assertThat(json(admin).has("connections")).isTrue();
+        assertThat(json(admin).has("topChannels")).isTrue();
+    }
+
+    @Test
+    void theHealthIndicatorReportsTheHub() throws Exception {
+        HttpResponse<String> health = get("ops", "/actuator/health/ssemux");
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(json(health).get("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void aThousandStreamsOpenedAndClosedLeaveNothingBehind() throws Exception {
+        int threadsBefore = Thread.activeCount();
+        for (int i = 0; i < 1000; i++) {
+            try (RawStream stream = stream(i % 2 == 0 ? "alice" : "bob", "?channels=jobs")) {
+                stream.nextOfType("connected");
+            }
+        }
+        open.clear();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(hub.stats().connections()).isZero();
+            assertThat(hub.stats().users()).isZero();
+            assertThat(hub.subscribersOf("jobs")).isZero();
+            assertThat(hub.stats().connectionsOpened()).isEqualTo(hub.stats().connectionsClosed());
+        });
+        assertThat(Thread.activeCount()).isLessThan(threadsBefore + 20);
+    }
+}
