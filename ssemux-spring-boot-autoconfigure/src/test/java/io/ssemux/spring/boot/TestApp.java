@@ -2,6 +2,7 @@ package io.ssemux.spring.boot;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
@@ -27,6 +28,8 @@ import reactor.core.publisher.Mono;
 @SpringBootApplication
 public class TestApp {
     static final String PASSWORD = "secret-password";
+    /** Paths anyone may request: the health checks, and more when a test says so. */
+    static final String OPEN_PATHS = "${test.open-paths:/actuator/health/**}";
 
     /**
      * A user, as a fresh copy for each sign-in, its password compared as it is ({@link #PLAIN}): with
@@ -69,8 +72,8 @@ public class TestApp {
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     static class ServletSecurity {
         @Bean
-        SecurityFilterChain security(HttpSecurity http) throws Exception {
-            return http.authorizeHttpRequests(requests -> requests.requestMatchers("/actuator/health/**")
+        SecurityFilterChain security(HttpSecurity http, @Value(OPEN_PATHS) String[] open) throws Exception {
+            return http.authorizeHttpRequests(requests -> requests.requestMatchers(open)
                             .permitAll()
                             .anyRequest()
                             .authenticated())
@@ -90,9 +93,9 @@ public class TestApp {
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
     static class ReactiveSecurity {
         @Bean
-        SecurityWebFilterChain security(ServerHttpSecurity http) {
+        SecurityWebFilterChain security(ServerHttpSecurity http, @Value(OPEN_PATHS) String[] open) {
             return http.authorizeExchange(exchanges -> exchanges
-                            .pathMatchers("/actuator/health/**")
+                            .pathMatchers(open)
                             .permitAll()
                             .anyExchange()
                             .authenticated())

@@ -11,15 +11,13 @@ import io.ssemux.spring.SsemuxPublisher;
 import io.ssemux.spring.web.PrincipalResolver;
 import io.ssemux.spring.web.PropertyGrants;
 import io.ssemux.spring.web.SinkExecutors;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -33,7 +31,7 @@ import org.springframework.util.ClassUtils;
  * {@code HubListener} is added to the hub, a {@code Backplane} (or {@code ssemux.redis.uri}) makes it
  * a cluster node.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnProperty(prefix = "ssemux", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(SsemuxProperties.class)
 public class SsemuxAutoConfiguration {
@@ -88,35 +86,16 @@ public class SsemuxAutoConfiguration {
         return new SinkExecutors(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
     }
 
+    /** Values are written with the app's own JSON mapper (Spring Boot 4's Jackson 3), if it has one. */
     @Bean
     @ConditionalOnMissingBean
-    SsemuxPublisher ssemuxPublisher(Hub hub) {
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        return new SsemuxPublisher(hub, value -> {
-            try {
-                return json.writeValueAsString(value);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalArgumentException(
-                        "cannot write " + value.getClass().getName() + " as JSON", e);
-            }
-        });
+    SsemuxPublisher ssemuxPublisher(Hub hub, ListableBeanFactory beans) {
+        return new SsemuxPublisher(hub, JsonWriters.of(beans));
     }
 
     @Bean
     @ConditionalOnMissingBean
     SsemuxLifecycle ssemuxLifecycle(Hub hub, SsemuxProperties properties) {
         return new SsemuxLifecycle(hub, properties.getDrainWindow());
-    }
-
-    /** The app's Jackson 3 mapper (Spring Boot 4's), so events are written as the app writes JSON. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "tools.jackson.databind.ObjectMapper")
-    static class Jackson3Publisher {
-        @Bean
-        @ConditionalOnMissingBean
-        @ConditionalOnBean(tools.jackson.databind.ObjectMapper.class)
-        SsemuxPublisher ssemuxPublisher(Hub hub, tools.jackson.databind.ObjectMapper json) {
-            return new SsemuxPublisher(hub, json::writeValueAsString);
-        }
     }
 }
