@@ -504,6 +504,7 @@ public final class RedisBackplane implements Backplane {
                 }
                 List<StreamMessage<String, String>> messages =
                         redis.xread(XReadArgs.Builder.block(BLOCK).count(READ_BATCH), offsets(position));
+                readerUp = true;
                 List<Entry> entries = new ArrayList<>(messages.size());
                 for (StreamMessage<String, String> message : messages) {
                     Entry entry = Entry.of(streamIndex(message.getStream()), message);

@@ -201,6 +201,16 @@ class RedisBackplaneTest {
     }
 
     @Test
+    void aStartedBackplaneIsReachableOnceItsReaderHasReadRedis() {
+        RedisBackplane a = open(b -> b);
+        assertThat(a.reachable()).as("not before its reader ran").isFalse();
+
+        start(a);
+
+        await().atMost(BOUND).until(a::reachable);
+    }
+
+    @Test
     void anAppendAnswersWithTheEventsPositionInItsStream() {
         RedisBackplane one = open(b -> b);
         RedisBackplane four = open(b -> b.streams(4).keyPrefix(prefix + "k4"));

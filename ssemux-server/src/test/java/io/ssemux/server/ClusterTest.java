@@ -157,10 +157,15 @@ class ClusterTest {
         }
         Set<Integer> accepted = ConcurrentHashMap.newKeySet();
         List<Integer> refused = new CopyOnWriteArrayList<>();
+        for (int port : ports) {
+            await().atMost(BOUND).until(() -> readiness(port).equals("200 ready"));
+        }
 
         for (int i = 0; i < 40; i++) {
             if (i == 15) {
                 redis.stop();
+                // a load balancer sends no new stream to a node that cannot read Redis
+                await().atMost(BOUND).until(() -> readiness(ports.get(1)).equals("503 backplane_unreachable"));
             }
             if (i == 25) {
                 redis.restart();
@@ -179,6 +184,9 @@ class ClusterTest {
             return publish(ports.get(0), "outage", "tick", i).statusCode() == 202;
         });
         accepted.add(100);
+        for (int port : ports) {
+            await().atMost(BOUND).until(() -> readiness(port).equals("200 ready"));
+        }
 
         assertThat(refused).contains(15, 16, 17, 18, 19, 20, 21, 22, 23, 24);
         for (int node = 0; node < 3; node++) {
@@ -430,6 +438,14 @@ class ClusterTest {
 
     private static String base(int port) {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** What {@code /readyz} answers: the status code and the {@code status} of the body. */
+    private static String readiness(int port) throws Exception {
+        HttpResponse<String> answer = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base(port) + "/readyz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return answer.statusCode() + " " + answer.body().replaceAll(".*\"status\":\"([a-z_]+)\".*", "$1");
     }
 
     private static HttpResponse<String> publish(int port, String channel, int n) throws Exception {

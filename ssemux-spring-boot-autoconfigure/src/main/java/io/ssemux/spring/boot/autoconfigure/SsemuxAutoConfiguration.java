@@ -11,6 +11,7 @@ import io.ssemux.spring.SsemuxPublisher;
 import io.ssemux.spring.web.PrincipalResolver;
 import io.ssemux.spring.web.PropertyGrants;
 import io.ssemux.spring.web.SinkExecutors;
+import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -34,14 +35,20 @@ import org.springframework.util.ClassUtils;
 @AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnProperty(prefix = "ssemux", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(SsemuxProperties.class)
-public class SsemuxAutoConfiguration {
+public class SsemuxAutoConfiguration implements BeanClassLoaderAware {
+    private ClassLoader classLoader = SsemuxAutoConfiguration.class.getClassLoader();
+
+    @Override
+    public void setBeanClassLoader(ClassLoader classLoader) {
+        this.classLoader = classLoader;
+    }
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     Hub ssemuxHub(
             SsemuxProperties properties, ObjectProvider<HubListener> listeners, ObjectProvider<Backplane> backplane) {
         if (properties.getRedis().getUri() != null
-                && !ClassUtils.isPresent("io.ssemux.redis.RedisBackplane", Hub.class.getClassLoader())) {
+                && !ClassUtils.isPresent("io.ssemux.redis.RedisBackplane", classLoader)) {
             throw new IllegalStateException("ssemux.redis.uri: set, but ssemux-redis is not on the class path"
                     + " (expected: a dependency on io.ssemux:ssemux-redis for a cluster, or no ssemux.redis.uri)");
         }
