@@ -1,5 +1,6 @@
 package io.ssemux.spring.servlet;
 
+import io.ssemux.core.CloseReason;
 import io.ssemux.core.Hub;
 import io.ssemux.core.SsemuxException;
 import io.ssemux.core.spi.Principal;
@@ -109,11 +110,22 @@ public final class SsemuxServlet extends HttpServlet {
         ServletSink sink = new ServletSink(executors.next(), outboundLimitBytes);
         // The hub queues the opening frames on the sink's thread; they wait there for start().
         Connection connection = hub.connect(connect, sink);
-        response.setStatus(200);
-        HttpApi.STREAM_HEADERS.forEach(response::setHeader);
-        AsyncContext async = request.startAsync();
-        async.setTimeout(0); // a stream lasts as long as its client and the hub want
-        sink.start(async, connection);
+        try {
+            response.setStatus(200);
+            HttpApi.STREAM_HEADERS.forEach(response::setHeader);
+            AsyncContext async = request.startAsync();
+            async.setTimeout(0); // a stream lasts as long as its client and the hub want
+            sink.start(async, connection);
+        } catch (IllegalStateException | IOException e) {
+            connection.closed(CloseReason.CLIENT_GONE); // the hub must not keep a stream that never started
+            if (e instanceof IllegalStateException && !request.isAsyncStarted()) {
+                throw new IllegalStateException(
+                        "a stream needs an async request, which a filter in front of ssemux refused"
+                                + " (expected: every filter registered with asyncSupported=true)",
+                        e);
+            }
+            throw e;
+        }
     }
 
     /** Sends the answer now when it is ready (a single node), else from the thread that completes it. */

@@ -4,10 +4,12 @@ import io.ssemux.core.CloseReason;
 import io.ssemux.core.sse.Frame;
 import io.ssemux.core.transport.Connection;
 import io.ssemux.core.transport.SseSink;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -25,6 +27,9 @@ import reactor.core.publisher.Flux;
  * to it. {@link #isOpen} may be read anywhere.
  */
 final class FluxSink implements SseSink {
+    /** How long the server may take to start writing a stream's response. */
+    static final Duration SUBSCRIBE_DEADLINE = Duration.ofSeconds(10);
+
     private final Executor executor;
     private final DataBufferFactory buffers;
     private final long limitBytes;
@@ -32,13 +37,22 @@ final class FluxSink implements SseSink {
     private final Flux<Publisher<DataBuffer>> body;
     private List<Frame> batch = new ArrayList<>();
     private long queuedBytes;
-    private reactor.core.publisher.FluxSink<Publisher<DataBuffer>> emitter;
+    private volatile reactor.core.publisher.FluxSink<Publisher<DataBuffer>> emitter;
     private Connection connection;
     private boolean full;
     private boolean ending;
     private volatile boolean open = true;
+    private final LongSupplier nanoTime;
+    private final long createdNanos;
 
     FluxSink(Executor executor, DataBufferFactory buffers, long limitBytes) {
+        this(executor, buffers, limitBytes, System::nanoTime);
+    }
+
+    /** With a clock of its own, for tests of the subscription deadline. */
+    FluxSink(Executor executor, DataBufferFactory buffers, long limitBytes, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+        this.createdNanos = nanoTime.getAsLong();
         this.executor = executor;
         this.buffers = buffers;
         this.limitBytes = limitBytes;
@@ -74,11 +88,19 @@ final class FluxSink implements SseSink {
 
     @Override
     public boolean isWritable() {
-        return open && queuedBytes < limitBytes;
+        return isOpen() && queuedBytes < limitBytes;
     }
 
+    /**
+     * False once the stream ended, and also when the server never took the body within
+     * {@link #SUBSCRIBE_DEADLINE} (the exchange was dropped before its response was written): the hub's
+     * next heartbeat then lets the stream go instead of keeping it for ever.
+     */
     @Override
     public boolean isOpen() {
+        if (open && emitter == null && nanoTime.getAsLong() - createdNanos > SUBSCRIBE_DEADLINE.toNanos()) {
+            open = false;
+        }
         return open;
     }
 
