@@ -1,5 +1,6 @@
 package io.ssemux.spring.boot;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,6 +25,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,7 +34,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * What the starter does on either web stack, against the real server on a random port: subclasses
- * pick Spring MVC or WebFlux. The application is {@link TestApp} (Spring Security, HTTP Basic).
+ * pick Spring MVC or WebFlux. The application is {@link TestApp} (Spring Security, HTTP Basic). The
+ * {@code theBrowserClient…} tests run the browser client, as the app serves it, in {@link Chromium}
+ * (one per test class, started by the first of them).
  */
 abstract class StarterContract {
     static final String PROPERTIES = "ssemux.grants.subscribe=jobs,pending-changes";
@@ -49,12 +54,47 @@ abstract class StarterContract {
     final HttpClient http = HttpClient.newHttpClient();
     private final List<AutoCloseable> open = new ArrayList<>();
 
+    /** The test class's browser, started by its first browser test. */
+    private static Chromium chromium;
+
     @AfterEach
     void closeStreams() throws Exception {
         for (AutoCloseable closeable : open) {
             closeable.close();
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> hub.stats().connections() == 0);
+    }
+
+    @AfterAll
+    static void stopChromium() {
+        if (chromium != null) {
+            chromium.close();
+            chromium = null;
+        }
+    }
+
+    /**
+     * The test app's page {@code /browser-client.html} with {@code query}, in Chromium signed in as
+     * {@code user}: the browser client served by the app at {@code /ssemux.js}. Closed after the test.
+     */
+    Chromium.Page page(String user, String query) {
+        return page(port, user, query);
+    }
+
+    /** {@link #page(String, String)} through {@code 127.0.0.1:serverPort}: the app's or a proxy's in front of it. */
+    Chromium.Page page(int serverPort, String user, String query) {
+        if (chromium == null) {
+            chromium = Chromium.start();
+        }
+        Chromium.Page page = chromium.open(
+                "http://127.0.0.1:" + serverPort + "/browser-client.html" + query, user, TestApp.PASSWORD);
+        open.add(page);
+        return page;
+    }
+
+    /** An event as the page's handler got it: channel, type and data (JSON). */
+    static String channelTypeData(JsonNode event) {
+        return event.get("channel").asText() + " " + event.get("type").asText() + " " + event.get("data");
     }
 
     static String basic(String user) {
@@ -277,5 +317,96 @@ abstract class StarterContract {
             assertThat(hub.stats().connectionsOpened()).isEqualTo(hub.stats().connectionsClosed());
         });
         assertThat(Thread.activeCount()).isLessThan(threadsBefore + 20);
+    }
+
+    @Test
+    void theBrowserClientGetsEveryKindOfEventOverOneConnection() {
+        Chromium.Page page = page("alice", "?channels=jobs,pending-changes");
+        page.awaitState("open");
+        assertThat(hub.connectionsOf("alice")).isEqualTo(1);
+
+        String job =
+                publisher.publish("jobs", "job_completed", Map.of("id", 42)).id();
+        String change = publisher
+                .publish("pending-changes", "manifest_changed", Map.of("file", "a.jpg"))
+                .id();
+
+        await().atMost(Chromium.WAIT).until(() -> page.events().size() == 2);
+        assertThat(page.events())
+                .map(StarterContract::channelTypeData)
+                .containsExactly(
+                        "jobs job_completed {\"id\":42}", "pending-changes manifest_changed {\"file\":\"a.jpg\"}");
+        assertThat(page.events()).map(event -> event.get("id").asText()).containsExactly(job, change);
+        assertThat(page.seen("request")).as("stream requests").hasSize(1);
+        assertThat(page.streamStatuses()).containsExactly(200);
+        assertThat(hub.connectionsOf("alice")).isEqualTo(1);
+    }
+
+    @Test
+    void theBrowserClientResumesAfterACutWithoutLossOrRepeat() {
+        TcpProxy network = new TcpProxy(port);
+        Chromium.Page page = page(network.port(), "alice", "?channels=jobs&floorMs=100");
+        open.add(network);
+        page.awaitState("open");
+        String first =
+                publisher.publish("jobs", "job_completed", Map.of("n", 1)).id();
+        await().atMost(Chromium.WAIT).until(() -> page.events().size() == 1);
+
+        network.cut();
+        await().atMost(Chromium.WAIT).until(() -> hub.connectionsOf("alice") == 0);
+        await().atMost(Chromium.WAIT).until(() -> page.states().contains("reconnecting"));
+        List<String> ids = new ArrayList<>(List.of(first));
+        ids.add(publisher.publish("jobs", "job_completed", Map.of("n", 2)).id());
+        ids.add(publisher.publish("jobs", "job_completed", Map.of("n", 3)).id());
+        network.restore();
+        await().atMost(Chromium.WAIT).until(() -> page.events().size() == 3);
+        ids.add(publisher.publish("jobs", "job_completed", Map.of("n", 4)).id());
+        await().atMost(Chromium.WAIT).until(() -> page.events().size() == 4);
+
+        assertThat(page.events())
+                .map(event -> event.get("data").get("n").asInt())
+                .containsExactly(1, 2, 3, 4);
+        assertThat(page.events()).map(event -> event.get("id").asText()).containsExactlyElementsOf(ids);
+        List<String> opened = page.seen("response").stream()
+                .filter(response -> response.get("status").asInt() == 200)
+                .map(response -> response.get("url").asText())
+                .toList();
+        assertThat(opened).hasSize(2);
+        assertThat(URI.create(opened.get(1)).getQuery()).contains("lastEventId=" + first);
+        assertThat(page.states()).containsSubsequence("open", "reconnecting", "open");
+        assertThat(hub.connectionsOf("alice")).isEqualTo(1);
+    }
+
+    @Test
+    void theBrowserClientOpeningWithAChannelItLacksIsRefusedWith403AndRetries() {
+        Chromium.Page page = page("alice", "?channels=jobs,payroll&floorMs=100");
+
+        // EventSource does not tell a page the status: the client takes the refusal for a failed
+        // stream and retries with backoff (the browser's console shows the 403), never open.
+        await().atMost(Chromium.WAIT).until(() -> page.streamStatuses().size() >= 2);
+        assertThat(page.streamStatuses()).containsOnly(403);
+        assertThat(page.states()).contains("connecting", "reconnecting").doesNotContain("open");
+        assertThat(hub.connectionsOf("alice")).isZero();
+    }
+
+    @Test
+    void theBrowserClientAddingAChannelItLacksIsRefusedWith403AndKeepsItsStream() {
+        Chromium.Page page = page("alice", "?channels=jobs");
+        page.awaitState("open");
+
+        page.subscribe("payroll");
+
+        await().atMost(Chromium.WAIT).until(() -> !page.console("warning").isEmpty());
+        assertThat(page.console("warning"))
+                .singleElement(as(InstanceOfAssertFactories.STRING))
+                .startsWith("ssemux: subscription change refused (403)")
+                .contains("payroll");
+        publisher.publish("payroll", "salary_paid", Map.of("n", 1));
+        publisher.publish("jobs", "job_completed", Map.of("n", 2));
+        await().atMost(Chromium.WAIT).until(() -> page.events().size() == 1);
+        assertThat(page.events()).map(StarterContract::channelTypeData).containsExactly("jobs job_completed {\"n\":2}");
+        assertThat(hub.subscribersOf("payroll")).isZero();
+        assertThat(page.seen("request")).as("stream requests").hasSize(1);
+        assertThat(page.states()).containsExactly("connecting", "open");
     }
 }
