@@ -115,16 +115,24 @@ function showState(state) {
 async function refreshStats() {
   try {
     const response = await fetch(`/api/sse/stats?user=${encodeURIComponent(user)}`);
+    $('leader').textContent = client.isLeader ? 'holds the connection' : 'shares another tab\'s connection';
+    if (response.status === 403) return; // the stats need the admin grant (a Spring app's user may lack it): '–' stays
     const stats = await response.json();
     $('connections').textContent = stats.connectionsPerUser[user] ?? 0;
     $('events').textContent = `${stats.eventsPublished} / ${stats.eventsDelivered}`;
-    $('leader').textContent = client.isLeader ? 'holds the connection' : 'shares another tab\'s connection';
   } catch {
     $('connections').textContent = '?';
   }
 }
 
 // ---- uploads ------------------------------------------------------------------------------------
+
+// An app with Spring Security's CSRF protection (examples/spring-boot-photo-jobs) hands the page its
+// token in the XSRF-TOKEN cookie and wants it back in a header; the standalone server sets none.
+function csrfHeader() {
+  const token = document.cookie.match(/(?:^|;\s*)XSRF-TOKEN=([^;]*)/)?.[1];
+  return token ? { 'X-XSRF-TOKEN': decodeURIComponent(token) } : {};
+}
 
 $('upload-form').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -143,6 +151,7 @@ async function upload(folder, file) {
   try {
     const response = await fetch(`/api/projects/${encodeURIComponent(folder)}/photos?user=${encodeURIComponent(user)}`, {
       method: 'POST',
+      headers: csrfHeader(),
       body: form,
     });
     status = response.status;
