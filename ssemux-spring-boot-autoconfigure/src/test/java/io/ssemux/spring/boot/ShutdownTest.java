@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -52,7 +54,7 @@ class ShutdownTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"servlet", "reactive"})
-    void aStreamOpenedWhileDrainingIsRefusedWith503AndRetryAfter(String stack) throws Exception {
+    void whileDrainingANewStreamIsRefusedWith503AndTheHealthIsOutOfService(String stack) throws Exception {
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(TestApp.class)
                 .properties(
                         "spring.main.web-application-type=" + stack,
@@ -73,6 +75,9 @@ class ShutdownTest {
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
             refused.body().close();
+            HealthIndicator health = app.getBean("ssemuxHealthIndicator", HealthIndicator.class);
+            assertThat(health.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+            assertThat(health.health().getDetails()).containsEntry("readiness", "draining");
         }
     }
 }
