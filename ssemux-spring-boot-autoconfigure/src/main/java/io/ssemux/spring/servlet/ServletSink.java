@@ -4,6 +4,7 @@ import io.ssemux.core.CloseReason;
 import io.ssemux.core.sse.Frame;
 import io.ssemux.core.transport.Connection;
 import io.ssemux.core.transport.SseSink;
+import io.ssemux.spring.web.QueuedSink;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -27,11 +28,8 @@ import java.util.concurrent.Executor;
  * under this sink's lock, and never once the response is complete. {@link #isOpen} may be read
  * anywhere.
  */
-final class ServletSink implements SseSink, WriteListener, AsyncListener {
-    private final Executor executor;
-    private final long limitBytes;
+final class ServletSink extends QueuedSink implements WriteListener, AsyncListener {
     private final ArrayDeque<Frame> queued = new ArrayDeque<>();
-    private long queuedBytes;
     private AsyncContext async;
     private ServletOutputStream out;
     private Connection connection;
@@ -39,18 +37,11 @@ final class ServletSink implements SseSink, WriteListener, AsyncListener {
     private boolean started;
     /** {@code isReady()} said no: wait for {@link #onWritePossible}. */
     private boolean waiting;
-    /** The queue went over the limit: tell the hub once it is down to half. */
-    private boolean full;
-
-    private boolean ending;
     /** The response has ended: nothing may touch it again. Guarded by {@code this}. */
     private boolean completed;
 
-    private volatile boolean open = true;
-
     ServletSink(Executor executor, long limitBytes) {
-        this.executor = executor;
-        this.limitBytes = limitBytes;
+        super(executor, limitBytes);
     }
 
     /**
@@ -59,7 +50,7 @@ final class ServletSink implements SseSink, WriteListener, AsyncListener {
      */
     void start(AsyncContext async, Connection connection) throws IOException {
         ServletOutputStream output = async.getResponse().getOutputStream();
-        executor.execute(() -> {
+        executor().execute(() -> {
             this.async = async;
             this.out = output;
             this.connection = connection;
@@ -70,30 +61,8 @@ final class ServletSink implements SseSink, WriteListener, AsyncListener {
     }
 
     @Override
-    public Executor executor() {
-        return executor;
-    }
-
-    @Override
-    public boolean isWritable() {
-        return open && queuedBytes < limitBytes;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
-    }
-
-    @Override
-    public void send(Frame frame) {
-        if (ending || !open) {
-            return;
-        }
+    protected void enqueue(Frame frame) {
         queued.add(frame);
-        queuedBytes += frame.length();
-        if (queuedBytes >= limitBytes) {
-            full = true;
-        }
     }
 
     @Override
@@ -101,18 +70,6 @@ final class ServletSink implements SseSink, WriteListener, AsyncListener {
         if (started && !waiting) {
             write();
         }
-    }
-
-    @Override
-    public void close(Frame farewell) {
-        if (ending || !open) {
-            return;
-        }
-        if (farewell != null) {
-            send(farewell);
-        }
-        ending = true;
-        flush();
     }
 
     /** Writes what is queued while the container takes it, then flushes; completes an ending stream. */
@@ -127,18 +84,17 @@ final class ServletSink implements SseSink, WriteListener, AsyncListener {
             } catch (IOException | RuntimeException e) {
                 // the client is gone (a runtime failure: the container recycled the response meanwhile)
                 drained = false;
-                open = false;
+                ended();
             }
-            if (drained && ending) {
+            if (drained && ending()) {
                 complete();
             }
         }
-        if (!open) {
+        if (!isOpen()) {
             gone();
             return;
         }
-        if (drained && full && queuedBytes <= limitBytes / 2) {
-            full = false;
+        if (drained && drainedAfterFull()) {
             connection.writable();
         }
     }
@@ -151,7 +107,7 @@ final class ServletSink implements SseSink, WriteListener, AsyncListener {
                 return false;
             }
             Frame frame = queued.poll();
-            queuedBytes -= frame.length();
+            taken(frame.length());
             out.write(frame.asByteBuffer());
         }
         if (!out.isReady()) {
@@ -172,7 +128,7 @@ final class ServletSink implements SseSink, WriteListener, AsyncListener {
      */
     private void complete() {
         completed = true;
-        open = false;
+        ended();
         try {
             async.complete();
         } catch (IllegalStateException alreadyOver) {
@@ -182,9 +138,8 @@ final class ServletSink implements SseSink, WriteListener, AsyncListener {
 
     /** The client is gone (or the stream ended): the hub forgets it; the first report wins. */
     private void gone() {
-        open = false;
+        ended();
         queued.clear();
-        queuedBytes = 0;
         if (connection != null) {
             connection.closed(CloseReason.CLIENT_GONE);
         }
@@ -199,9 +154,9 @@ final class ServletSink implements SseSink, WriteListener, AsyncListener {
 
     @Override
     public void onWritePossible() {
-        executor.execute(() -> {
+        executor().execute(() -> {
             waiting = false;
-            if (open) {
+            if (isOpen()) {
                 write();
             }
         });
@@ -209,12 +164,12 @@ final class ServletSink implements SseSink, WriteListener, AsyncListener {
 
     @Override
     public void onError(Throwable failure) {
-        executor.execute(this::gone);
+        executor().execute(this::gone);
     }
 
     @Override
     public void onComplete(AsyncEvent event) {
-        executor.execute(this::gone);
+        executor().execute(this::gone);
     }
 
     @Override
@@ -233,10 +188,9 @@ final class ServletSink implements SseSink, WriteListener, AsyncListener {
     }
 
     private void endNow(AsyncEvent event) {
-        open = false;
         synchronized (this) {
             if (!completed) {
-                completed = true;
+                completed = true; // the sink's thread learns the rest from gone(), next on its executor
                 try {
                     event.getAsyncContext().complete();
                 } catch (IllegalStateException alreadyOver) {
@@ -244,7 +198,7 @@ final class ServletSink implements SseSink, WriteListener, AsyncListener {
                 }
             }
         }
-        executor.execute(this::gone);
+        executor().execute(this::gone);
     }
 
     @Override

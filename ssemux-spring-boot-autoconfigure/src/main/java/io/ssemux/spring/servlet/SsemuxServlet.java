@@ -3,7 +3,6 @@ package io.ssemux.spring.servlet;
 import io.ssemux.core.CloseReason;
 import io.ssemux.core.Hub;
 import io.ssemux.core.SsemuxException;
-import io.ssemux.core.spi.Principal;
 import io.ssemux.core.transport.ConnectRequest;
 import io.ssemux.core.transport.Connection;
 import io.ssemux.http.ApiEndpoint;
@@ -11,15 +10,14 @@ import io.ssemux.http.ApiRequest;
 import io.ssemux.http.HttpAnswer;
 import io.ssemux.http.HttpApi;
 import io.ssemux.spring.web.PrincipalResolver;
-import io.ssemux.spring.web.QueryString;
 import io.ssemux.spring.web.SinkExecutors;
+import io.ssemux.spring.web.WebApiRequest;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -161,18 +159,19 @@ public final class SsemuxServlet extends HttpServlet {
     }
 
     /** A servlet request as the API reads it. */
-    private static final class ServletApiRequest implements ApiRequest {
+    private static final class ServletApiRequest extends WebApiRequest {
         private final HttpServletRequest request;
-        private final PrincipalResolver principals;
         private final int maxBodyBytes;
-        private final QueryString query;
-        private Principal principal;
 
         ServletApiRequest(HttpServletRequest request, PrincipalResolver principals, int maxBodyBytes) {
+            super(request.getQueryString(), principals);
             this.request = request;
-            this.principals = principals;
             this.maxBodyBytes = maxBodyBytes;
-            this.query = QueryString.parse(request.getQueryString());
+        }
+
+        @Override
+        protected java.security.Principal user() {
+            return request.getUserPrincipal();
         }
 
         @Override
@@ -181,48 +180,24 @@ public final class SsemuxServlet extends HttpServlet {
         }
 
         @Override
-        public String queryParameter(String name) {
-            return query.first(name);
-        }
-
-        @Override
-        public List<String> queryParameters(String name) {
-            return query.values(name);
-        }
-
-        @Override
         public String remoteAddress() {
             return request.getRemoteAddr();
         }
 
         @Override
-        public Principal principal() {
-            if (principal == null) {
-                principal = principals.resolve(request.getUserPrincipal(), this);
-            }
-            return principal;
-        }
-
-        @Override
         public byte[] body() {
-            long declared = request.getContentLengthLong();
-            if (declared > maxBodyBytes) {
-                throw tooLarge();
+            if (request.getContentLengthLong() > maxBodyBytes) {
+                throw tooLarge(maxBodyBytes);
             }
             try (InputStream in = request.getInputStream()) {
                 byte[] body = in.readNBytes(maxBodyBytes + 1);
                 if (body.length > maxBodyBytes) {
-                    throw tooLarge();
+                    throw tooLarge(maxBodyBytes);
                 }
                 return body;
             } catch (IOException e) {
                 throw SsemuxException.badRequest("body: unreadable: " + e.getMessage());
             }
-        }
-
-        private SsemuxException tooLarge() {
-            return SsemuxException.payloadTooLarge("body: larger than " + maxBodyBytes
-                    + " bytes (expected: an event within the hub's max-event-bytes)");
         }
     }
 }

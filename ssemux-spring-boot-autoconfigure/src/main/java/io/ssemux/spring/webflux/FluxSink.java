@@ -3,7 +3,7 @@ package io.ssemux.spring.webflux;
 import io.ssemux.core.CloseReason;
 import io.ssemux.core.sse.Frame;
 import io.ssemux.core.transport.Connection;
-import io.ssemux.core.transport.SseSink;
+import io.ssemux.spring.web.QueuedSink;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,22 +26,17 @@ import reactor.core.publisher.Flux;
  * {@link io.ssemux.spring.web.SinkExecutors}); the server's signals (request, cancel) only hand over
  * to it. {@link #isOpen} may be read anywhere.
  */
-final class FluxSink implements SseSink {
+final class FluxSink extends QueuedSink {
     /** How long the server may take to start writing a stream's response. */
     static final Duration SUBSCRIBE_DEADLINE = Duration.ofSeconds(10);
 
-    private final Executor executor;
     private final DataBufferFactory buffers;
-    private final long limitBytes;
     private final ArrayDeque<List<Frame>> batches = new ArrayDeque<>();
     private final Flux<Publisher<DataBuffer>> body;
     private List<Frame> batch = new ArrayList<>();
-    private long queuedBytes;
     private volatile reactor.core.publisher.FluxSink<Publisher<DataBuffer>> emitter;
     private Connection connection;
-    private boolean full;
-    private boolean ending;
-    private volatile boolean open = true;
+    private volatile boolean subscribeDeadlinePassed;
     private final LongSupplier nanoTime;
     private final long createdNanos;
 
@@ -51,11 +46,10 @@ final class FluxSink implements SseSink {
 
     /** With a clock of its own, for tests of the subscription deadline. */
     FluxSink(Executor executor, DataBufferFactory buffers, long limitBytes, LongSupplier nanoTime) {
+        super(executor, limitBytes);
         this.nanoTime = nanoTime;
         this.createdNanos = nanoTime.getAsLong();
-        this.executor = executor;
         this.buffers = buffers;
-        this.limitBytes = limitBytes;
         this.body = Flux.create(
                 emitter -> executor.execute(() -> {
                     this.emitter = emitter;
@@ -73,22 +67,12 @@ final class FluxSink implements SseSink {
 
     /** Called on the request's thread once the hub has registered the stream. */
     void attach(Connection connection) {
-        executor.execute(() -> {
+        executor().execute(() -> {
             this.connection = connection;
-            if (!open) {
+            if (!isOpen()) {
                 connection.closed(CloseReason.CLIENT_GONE); // the client left before the stream was attached
             }
         });
-    }
-
-    @Override
-    public Executor executor() {
-        return executor;
-    }
-
-    @Override
-    public boolean isWritable() {
-        return isOpen() && queuedBytes < limitBytes;
     }
 
     /**
@@ -98,22 +82,17 @@ final class FluxSink implements SseSink {
      */
     @Override
     public boolean isOpen() {
-        if (open && emitter == null && nanoTime.getAsLong() - createdNanos > SUBSCRIBE_DEADLINE.toNanos()) {
-            open = false;
+        if (emitter == null
+                && !subscribeDeadlinePassed
+                && nanoTime.getAsLong() - createdNanos > SUBSCRIBE_DEADLINE.toNanos()) {
+            subscribeDeadlinePassed = true;
         }
-        return open;
+        return super.isOpen() && !subscribeDeadlinePassed;
     }
 
     @Override
-    public void send(Frame frame) {
-        if (ending || !open) {
-            return;
-        }
+    protected void enqueue(Frame frame) {
         batch.add(frame);
-        queuedBytes += frame.length();
-        if (queuedBytes >= limitBytes) {
-            full = true;
-        }
     }
 
     @Override
@@ -125,50 +104,34 @@ final class FluxSink implements SseSink {
         emit();
     }
 
-    @Override
-    public void close(Frame farewell) {
-        if (ending || !open) {
-            return;
-        }
-        if (farewell != null) {
-            send(farewell);
-        }
-        ending = true;
-        flush();
-    }
-
     /** Hands the server the batches it asked for; completes an ending stream once all are out. */
     private void emit() {
-        if (emitter == null || !open) {
+        if (emitter == null || !isOpen()) {
             return;
         }
         while (!batches.isEmpty() && emitter.requestedFromDownstream() > 0) {
             List<Frame> next = batches.poll();
             List<DataBuffer> wrapped = new ArrayList<>(next.size());
             for (Frame frame : next) {
-                queuedBytes -= frame.length();
+                taken(frame.length());
                 wrapped.add(buffers.wrap(frame.asByteBuffer()));
             }
             emitter.next(Flux.fromIterable(wrapped));
         }
-        if (full && queuedBytes <= limitBytes / 2) {
-            full = false;
-            if (connection != null) {
-                connection.writable();
-            }
+        if (drainedAfterFull() && connection != null) {
+            connection.writable();
         }
-        if (ending && batches.isEmpty()) {
-            open = false;
+        if (ending() && batches.isEmpty()) {
+            ended();
             emitter.complete();
         }
     }
 
     /** The client is gone, or the body ended: the hub forgets the stream (the first report wins). */
     private void gone() {
-        open = false;
+        ended();
         batches.clear();
         batch.clear();
-        queuedBytes = 0;
         if (connection != null) {
             connection.closed(CloseReason.CLIENT_GONE);
         }

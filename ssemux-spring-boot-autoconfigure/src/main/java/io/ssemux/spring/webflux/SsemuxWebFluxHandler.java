@@ -2,19 +2,17 @@ package io.ssemux.spring.webflux;
 
 import io.ssemux.core.Hub;
 import io.ssemux.core.SsemuxException;
-import io.ssemux.core.spi.Principal;
 import io.ssemux.core.transport.ConnectRequest;
 import io.ssemux.core.transport.Connection;
 import io.ssemux.http.ApiEndpoint;
-import io.ssemux.http.ApiRequest;
 import io.ssemux.http.HttpAnswer;
 import io.ssemux.http.HttpApi;
 import io.ssemux.spring.web.PrincipalResolver;
-import io.ssemux.spring.web.QueryString;
 import io.ssemux.spring.web.SinkExecutors;
+import io.ssemux.spring.web.WebApiRequest;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.Optional;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpMethod;
@@ -96,20 +94,18 @@ public final class SsemuxWebFluxHandler {
                     .headers(headers -> refusal.headers().forEach(headers::set))
                     .bodyValue(refusal.body());
         }
-        QueryString query;
+        WebFluxApiRequest apiRequest;
         try {
-            query = QueryString.parse(request.uri().getRawQuery());
+            apiRequest = new WebFluxApiRequest(request, principals);
         } catch (SsemuxException e) {
             return send(HttpAnswer.error(e));
         }
         Mono<Optional<java.security.Principal>> user =
                 request.principal().map(Optional::<java.security.Principal>of).defaultIfEmpty(Optional.empty());
         if (endpoint == ApiEndpoint.STREAM) {
-            return user.flatMap(
-                    u -> stream(new WebFluxApiRequest(request, query, principals, u.orElse(null), new byte[0])));
+            return user.flatMap(u -> stream(apiRequest.from(u.orElse(null), new byte[0])));
         }
-        Mono<byte[]> body = DataBufferUtils.join(
-                        request.bodyToFlux(org.springframework.core.io.buffer.DataBuffer.class), maxBodyBytes)
+        Mono<byte[]> body = DataBufferUtils.join(request.bodyToFlux(DataBuffer.class), maxBodyBytes)
                 .map(buffer -> {
                     byte[] bytes = new byte[buffer.readableByteCount()];
                     buffer.read(bytes);
@@ -118,14 +114,11 @@ public final class SsemuxWebFluxHandler {
                 })
                 .defaultIfEmpty(new byte[0]);
         return user.zipWith(body)
-                .flatMap(both -> Mono.fromFuture(api.serve(
-                        endpoint,
-                        new WebFluxApiRequest(
-                                request, query, principals, both.getT1().orElse(null), both.getT2()))))
+                .flatMap(both -> Mono.fromFuture(
+                        api.serve(endpoint, apiRequest.from(both.getT1().orElse(null), both.getT2()))))
                 .onErrorResume(
                         DataBufferLimitException.class,
-                        e -> Mono.just(HttpAnswer.error(SsemuxException.payloadTooLarge("body: larger than "
-                                + maxBodyBytes + " bytes (expected: an event within the hub's max-event-bytes)"))))
+                        e -> Mono.just(HttpAnswer.error(WebApiRequest.tooLarge(maxBodyBytes))))
                 .flatMap(SsemuxWebFluxHandler::send);
     }
 
@@ -158,41 +151,35 @@ public final class SsemuxWebFluxHandler {
                 .bodyValue(answer.body());
     }
 
-    /** A WebFlux request as the API reads it. */
-    private static final class WebFluxApiRequest implements ApiRequest {
+    /**
+     * A WebFlux request as the API reads it: its query at once, its user and body once they have
+     * arrived ({@link #from}).
+     */
+    private static final class WebFluxApiRequest extends WebApiRequest {
         private final ServerRequest request;
-        private final QueryString query;
-        private final PrincipalResolver principals;
-        private final java.security.Principal user;
-        private final byte[] body;
-        private Principal principal;
+        private java.security.Principal user;
+        private byte[] body;
 
-        WebFluxApiRequest(
-                ServerRequest request,
-                QueryString query,
-                PrincipalResolver principals,
-                java.security.Principal user,
-                byte[] body) {
+        WebFluxApiRequest(ServerRequest request, PrincipalResolver principals) {
+            super(request.uri().getRawQuery(), principals);
             this.request = request;
-            this.query = query;
-            this.principals = principals;
+        }
+
+        /** This request, with the user Spring authenticated ({@code null} for nobody) and its body. */
+        WebFluxApiRequest from(java.security.Principal user, byte[] body) {
             this.user = user;
             this.body = body;
+            return this;
+        }
+
+        @Override
+        protected java.security.Principal user() {
+            return user;
         }
 
         @Override
         public String header(String name) {
             return request.headers().firstHeader(name);
-        }
-
-        @Override
-        public String queryParameter(String name) {
-            return query.first(name);
-        }
-
-        @Override
-        public List<String> queryParameters(String name) {
-            return query.values(name);
         }
 
         @Override
@@ -204,15 +191,7 @@ public final class SsemuxWebFluxHandler {
         }
 
         @Override
-        public Principal principal() {
-            if (principal == null) {
-                principal = principals.resolve(user, this);
-            }
-            return principal;
-        }
-
-        @Override
-        @SuppressWarnings("MutablePublicArray")
+        @SuppressWarnings("MutablePublicArray") // the request's own, read once
         public byte[] body() {
             return body;
         }

@@ -255,6 +255,20 @@ abstract class StarterContract {
     }
 
     @Test
+    void aBodyLargerThanTheLargestEventIsRefusedWith413() throws Exception {
+        String data = "\"" + "x".repeat(100 * 1024) + "\"";
+        HttpResponse<String> tooLarge = post(
+                "ops",
+                "/api/sse/publish",
+                "application/json",
+                "{\"channel\":\"jobs\",\"type\":\"job_completed\",\"data\":" + data + "}");
+
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(json(tooLarge).get("error").asText()).isEqualTo("payload_too_large");
+        assertThat(json(tooLarge).get("message").asText()).contains("larger than");
+    }
+
+    @Test
     void nobodySignedInGets401() throws Exception {
         HttpResponse<String> anonymous = get(null, "/api/sse/stream?channels=jobs");
 
