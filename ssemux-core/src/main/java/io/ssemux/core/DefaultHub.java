@@ -398,7 +398,7 @@ final class DefaultHub implements Hub {
 
     private static int fanOut(Subscribers subscribers, EncodedEvent event, String readableBy) {
         for (Subscribers.Group group : subscribers.groups()) {
-            group.outbox().offer(event, group.members(), readableBy);
+            group.outbox().offer(event, group.members(), group.count(), readableBy);
         }
         return subscribers.size();
     }
@@ -428,8 +428,9 @@ final class DefaultHub implements Hub {
         }
         int readers = 0;
         for (Subscribers.Group group : allChannels.groups()) {
-            for (ConnectionState member : group.members()) {
-                if (member.mayRead(channel)) {
+            ConnectionState[] members = group.members();
+            for (int i = 0; i < group.count(); i++) {
+                if (members[i].mayRead(channel)) {
                     readers++;
                 }
             }

@@ -21,11 +21,12 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class Outbox implements Runnable {
     /**
-     * One published event and the subscribers it goes to on this executor (an array never changed);
-     * when {@code readableBy} is not null, only those of them that may read that channel.
+     * One published event and the subscribers it goes to on this executor: the first {@code count} of
+     * {@code members}, slots that never change (see {@link Subscribers}); when {@code readableBy} is
+     * not null, only those of them that may read that channel.
      */
     @SuppressWarnings("ArrayRecordComponent") // a shared snapshot, never compared or hashed
-    private record Delivery(EncodedEvent event, ConnectionState[] members, String readableBy) {}
+    private record Delivery(EncodedEvent event, ConnectionState[] members, int count, String readableBy) {}
 
     private final DefaultHub hub;
     private final Executor executor;
@@ -42,11 +43,14 @@ final class Outbox implements Runnable {
         return executor;
     }
 
-    /** Queues {@code event} for {@code members}, scheduling a drain unless one is already due. Any thread. */
-    void offer(EncodedEvent event, ConnectionState[] members, String readableBy) {
+    /**
+     * Queues {@code event} for the first {@code count} of {@code members}, scheduling a drain unless one
+     * is already due. Any thread.
+     */
+    void offer(EncodedEvent event, ConnectionState[] members, int count, String readableBy) {
         boolean schedule;
         synchronized (this) {
-            pending.add(new Delivery(event, members, readableBy));
+            pending.add(new Delivery(event, members, count, readableBy));
             schedule = !scheduled;
             scheduled = true;
         }
@@ -72,7 +76,9 @@ final class Outbox implements Runnable {
         long bytes = 0;
         for (Delivery delivery : batch) {
             String readableBy = delivery.readableBy();
-            for (ConnectionState member : delivery.members()) {
+            ConnectionState[] members = delivery.members();
+            for (int i = 0; i < delivery.count(); i++) {
+                ConnectionState member = members[i];
                 if (readableBy == null || member.mayRead(readableBy)) {
                     int written = member.deliver(delivery.event());
                     if (written > 0) {
@@ -82,14 +88,17 @@ final class Outbox implements Runnable {
                 }
             }
         }
+        // Consecutive events of one channel share the array: one pass over it, extended to the
+        // subscribers a later event of the batch had and an earlier one did not.
         ConnectionState[] flushed = null;
+        int flushedCount = 0;
         for (Delivery delivery : batch) {
-            if (delivery.members() != flushed) { // consecutive events of one channel share the array: one pass
-                flushed = delivery.members();
-                for (ConnectionState member : flushed) {
-                    member.flushIfNeeded();
-                }
+            int from = delivery.members() == flushed ? flushedCount : 0;
+            flushed = delivery.members();
+            for (int i = from; i < delivery.count(); i++) {
+                flushed[i].flushIfNeeded();
             }
+            flushedCount = Math.max(from, delivery.count());
         }
         hub.countDelivered(sent);
         hub.countBytes(bytes);

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 
-/** A sink that runs its calls on the calling thread and records what it is sent. */
+/** A sink that runs its calls on the calling thread (or a test's executor) and records what it is sent. */
 final class RecordingSink implements SseSink {
+    private final Executor executor;
     final List<Frame> sent = new CopyOnWriteArrayList<>();
     final List<Frame> flushed = new ArrayList<>();
     boolean writable = true;
@@ -16,9 +17,18 @@ final class RecordingSink implements SseSink {
     boolean closed;
     Frame farewell;
 
+    RecordingSink() {
+        this(Runnable::run);
+    }
+
+    /** A sink whose calls run on {@code executor}, which the test drives. */
+    RecordingSink(Executor executor) {
+        this.executor = executor;
+    }
+
     @Override
     public Executor executor() {
-        return Runnable::run;
+        return executor;
     }
 
     @Override
