@@ -16,9 +16,10 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 import reactor.core.publisher.Flux;
 
 /**
- * One stream on Spring WebFlux, and the hub's {@link SseSink} for it: the response body is a
- * {@code Flux} of batches, each batch being what the hub sent between two flushes, written and
- * flushed by the server ({@code writeAndFlushWith}) as the client takes it. The server asks for the
+ * One stream on Spring WebFlux, and the hub's {@link io.ssemux.core.transport.SseSink} for it: the
+ * response body is a {@code Flux} of batches, each batch being what the hub flushed since the server
+ * last asked (one flush or several), written and flushed by the server ({@code writeAndFlushWith}) as
+ * the client takes it. The server asks for the
  * next batch once the last is written; batches the client has not asked for wait here, and more than
  * the outbound limit of them makes the sink unwritable, which the hub treats as a slow consumer.
  *
@@ -104,17 +105,23 @@ final class FluxSink extends QueuedSink {
         emit();
     }
 
-    /** Hands the server the batches it asked for; completes an ending stream once all are out. */
+    /**
+     * Hands the server what it asked for: everything queued, as one write and one flush, since the
+     * server asks for the next only once the last is flushed (a round trip through its I/O thread);
+     * completes an ending stream once all is out.
+     */
     private void emit() {
         if (emitter == null || !isOpen()) {
             return;
         }
-        while (!batches.isEmpty() && emitter.requestedFromDownstream() > 0) {
-            List<Frame> next = batches.poll();
-            List<DataBuffer> wrapped = new ArrayList<>(next.size());
-            for (Frame frame : next) {
-                taken(frame.length());
-                wrapped.add(buffers.wrap(frame.asByteBuffer()));
+        if (!batches.isEmpty() && emitter.requestedFromDownstream() > 0) {
+            List<DataBuffer> wrapped = new ArrayList<>();
+            List<Frame> next;
+            while ((next = batches.poll()) != null) {
+                for (Frame frame : next) {
+                    taken(frame.length());
+                    wrapped.add(buffers.wrap(frame.asByteBuffer()));
+                }
             }
             emitter.next(Flux.fromIterable(wrapped));
         }

@@ -30,7 +30,7 @@ class FluxSinkTest {
     }
 
     @Test
-    void eachFlushIsOneBatchTheServerWritesWhenItAsks() {
+    void whatWasFlushedSinceTheServerLastAskedGoesOutAsOneWrite() {
         sink.attach(connection);
         sink.body().subscribe(reader);
         sink.send(frame(10));
@@ -41,9 +41,24 @@ class FluxSinkTest {
 
         assertThat(reader.batches).isEmpty();
         reader.request(1);
-        assertThat(reader.batches).containsExactly("10+20");
-        reader.request(5);
-        assertThat(reader.batches).containsExactly("10+20", "5");
+        assertThat(reader.batches).containsExactly("10+20+5");
+        sink.send(frame(7));
+        sink.flush();
+        assertThat(reader.batches).as("not asked for yet").hasSize(1);
+        reader.request(1);
+        assertThat(reader.batches).containsExactly("10+20+5", "7");
+    }
+
+    @Test
+    void aFlushWhileTheServerWaitsGoesOutAtOnce() {
+        sink.attach(connection);
+        sink.body().subscribe(reader);
+        reader.request(1);
+
+        sink.send(frame(3));
+        sink.flush();
+
+        assertThat(reader.batches).containsExactly("3");
     }
 
     @Test
