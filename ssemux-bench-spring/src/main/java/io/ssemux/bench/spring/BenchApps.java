@@ -44,10 +44,13 @@ public final class BenchApps {
                         app.equals("mvc") ? WebApplicationType.SERVLET : WebApplicationType.REACTIVE);
                 // The standalone server is measured with --max-connections 19950 (19,000 streams);
                 // Tomcat's own cap (8,192) and accept queue (100) would refuse or delay the ramp, so
-                // they get ssemux's cap and listen backlog (1,024). Nothing else is tuned.
+                // they get ssemux's cap and listen backlog (1,024). The generator publishes over one
+                // keep-alive connection (which fixes the order), which Tomcat would close after 100
+                // requests. Nothing else is tuned.
                 defaults.put("ssemux.max-connections", "19950");
                 defaults.put("server.tomcat.max-connections", "20000");
                 defaults.put("server.tomcat.accept-count", "1024");
+                defaults.put("server.tomcat.max-keep-alive-requests", "-1");
             }
             case "sink" -> {
                 application = new SpringApplication(SinkApp.class);
