@@ -5,6 +5,7 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
 BENCH_JAR="$REPO_DIR/ssemux-bench/target/ssemux-bench.jar"
 SERVER_JAR="${SERVER_JAR:-$REPO_DIR/ssemux-server/target/ssemux-server.jar}"
+SPRING_JAR="$REPO_DIR/ssemux-bench-spring/target/ssemux-bench-spring.jar"
 SSEMUX_PORT="${SSEMUX_PORT:-18080}"
 NCHAN_PORT="${NCHAN_PORT:-18090}"
 # The server's JVM: JDK 17 by default; BENCH_JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 for the newest.
@@ -73,6 +74,33 @@ start_ssemux_as_run() {
   wait_http "http://127.0.0.1:$port/healthz" 30
   log "ssemux pid $SERVER_PID ($("$BENCH_JAVA_HOME/bin/java" -version 2>&1 | head -1)) through bin/ssemux," \
       "JAVA_OPTS: ${SOAK_JVM_FLAGS:-(none)} args: $*"
+}
+
+# Starts one of the Spring apps of ssemux-bench-spring.jar ($1: mvc, webflux or sink) on port $2,
+# as a Spring user runs an app: java -jar with the JVM's own defaults. SPRING_JVM=launcher starts it
+# through ssemux's launcher instead, with the very JVM settings (and MALLOC_ARENA_MAX=2) that
+# scripts/run gives the standalone server. More arguments go to the app. Sets SERVER_PID.
+start_spring_app() {
+  local app=$1 port=$2; shift 2
+  if curl -s -o /dev/null -m 1 "http://127.0.0.1:$port/"; then
+    log "something already answers on port $port: set SSEMUX_PORT to a free one"; exit 1
+  fi
+  if [[ ${SPRING_JVM:-default} == launcher ]]; then
+    JAVA_HOME=$BENCH_JAVA_HOME SSEMUX_JAR=$SPRING_JAR JAVA_OPTS="${SOAK_JVM_FLAGS:-}" \
+        "$REPO_DIR/ssemux-server/src/main/dist/bin/ssemux" "$app" "--server.port=$port" "$@" \
+        >"$RUN_DIR/spring-$app.log" 2>&1 &
+  else
+    "$BENCH_JAVA_HOME/bin/java" -jar "$SPRING_JAR" "$app" "--server.port=$port" "$@" >"$RUN_DIR/spring-$app.log" 2>&1 &
+  fi
+  SERVER_PID=$!
+  SERVER_PIDS+=("$SERVER_PID")
+  wait_http "http://127.0.0.1:$port/" 60 # any answer, a 404 too: the app is up
+  log "spring $app pid $SERVER_PID, JVM: ${SPRING_JVM:-default} ($(jvm_flags "$SERVER_PID")) args: $*"
+}
+
+# The JVM options a running java process was started with (what comes before -jar).
+jvm_flags() {
+  tr '\0' '\n' <"/proc/$1/cmdline" | sed -n '2,$p' | sed '/^-jar$/,$d' | paste -sd' '
 }
 
 # Installs Debian's python3-matplotlib when it is missing (the charts need it).

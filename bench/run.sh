@@ -21,6 +21,10 @@
 #                                               stream) and fanout1k (CPU per delivery, latency), in turn
 #   bench/run.sh soak      [minutes]            ssemux as scripts/run starts it, under churn, publishes, slow
 #                                               readers and bad requests for 30 minutes: memory, fds over time
+#   bench/run.sh spring                         the Spring starter on MVC (Tomcat) and on WebFlux (Reactor Netty)
+#                                               against the standalone server and a plain WebFlux sink: 19,000 idle
+#                                               streams (memory and heap per stream), then
+#                                               fanout1k (CPU per delivery, latency), REPEAT rounds, in turn
 #
 # Results: JSON per run, rows.md and, after 'all' or 'report', table.md and chart.png in
 # $RESULTS_DIR (default docs/bench). Env: BENCH_JAVA_HOME (server JDK), SSEMUX_JVM_FLAGS,
@@ -29,7 +33,8 @@
 # (the ssemux build to measure, default this tree's), LABEL_SUFFIX (appended to every run's name);
 # for soak: SOAK_PORT (default 18180), SOAK_TIMEOUT (the server's header/body/keep-alive timeouts,
 # default 5 s), SOAK_JVM_FLAGS (JAVA_OPTS added to the launcher's, default none, as scripts/run), SOAK_ARGS (more options of
-# 'ssemux-bench.jar soak').
+# 'ssemux-bench.jar soak'); for spring: SPRING_SERVERS (default "standalone mvc webflux sink"), SPRING_JVM
+# (default: the Spring apps run with the JVM's defaults; 'launcher': with the launcher's settings).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -45,8 +50,10 @@ log "logs in $RUN_DIR, results in $RESULTS_DIR"
 one() {
   local label=$1${LABEL_SUFFIX:-} target=$2; shift 2
   if [[ $target == ssemux ]]; then
-    start_ssemux
-    local base
+    # shellcheck disable=SC2086 # START_SERVER is a command and its arguments
+    ${START_SERVER:-start_ssemux}
+    local base flags
+    flags=$(jvm_flags "$SERVER_PID")
     "$BENCH_JAVA_HOME/bin/jcmd" "$SERVER_PID" GC.class_histogram >"$RUN_DIR/$label.heap-base.txt"
     base=$(live_bytes "$RUN_DIR/$label.heap-base.txt")
     load "$label" ssemux "$@" --port "$SSEMUX_PORT" \
@@ -64,7 +71,7 @@ one() {
     idle=$(live_bytes "$RUN_DIR/$label.heap-idle.txt")
     end=$(live_bytes "$RUN_DIR/$label.heap-end.txt")
     printf '{"heapBase": %s, "heapIdle": %s, "heapEnd": %s, "jvm": "%s", "flags": "%s"}\n' "$base" "$idle" "$end" \
-        "$("$BENCH_JAVA_HOME/bin/java" -version 2>&1 | head -1 | tr -d '"')" "$SSEMUX_JVM_FLAGS" >"$RESULTS_DIR/$label.heap.json"
+        "$("$BENCH_JAVA_HOME/bin/java" -version 2>&1 | head -1 | tr -d '"')" "$flags" >"$RESULTS_DIR/$label.heap.json"
     head -30 "$RUN_DIR/$label.heap-idle.txt" >"$RESULTS_DIR/$label.heap-idle.txt"
   fi
 }
@@ -271,6 +278,44 @@ soak() {
   /usr/bin/python3 "$BENCH_DIR/soak.py" "$RESULTS_DIR/soak.json" "$RESULTS_DIR/soak.png"
 }
 
+# The Spring starter on MVC and on WebFlux against the standalone server and a plain WebFlux sink
+# (ssemux-bench-spring.jar): the standalone server as scripts/run starts it (the launcher's JVM
+# settings), the Spring apps as a Spring user starts one (java -jar, the JVM's defaults; SPRING_JVM).
+# 19,000 idle streams on each, then REPEAT rounds of fanout1k, the servers in turn. The generator
+# drives all four the same way (ssemux's paths).
+spring() {
+  local chosen=$servers s r
+  servers=ssemux
+  for s in ${SPRING_SERVERS:-standalone mvc webflux sink}; do
+    spring_start "$s" >/dev/null # refuses an unknown name before anything runs
+  done
+  for s in ${SPRING_SERVERS:-standalone mvc webflux sink}; do
+    START_SERVER=$(spring_start "$s") one "idle19k-spring-$s" ssemux -c 19000 --processes 2 --ramp 2000 --rate 2 \
+        --warmup-seconds 0 --duration-seconds 3 --idle-seconds 5 --require-clean
+  done
+  for r in $(seq 1 "${REPEAT:-3}"); do
+    for s in ${SPRING_SERVERS:-standalone mvc webflux sink}; do
+      START_SERVER=$(spring_start "$s") one "fanout1k-spring-$s-r$r" ssemux -c 1000 --processes 2 --rate 100 \
+          --warmup-seconds 10 --duration-seconds 20 --require-clean
+    done
+  done
+  servers=$chosen
+}
+
+# The command that starts server $1 of the spring scenario on $SSEMUX_PORT.
+spring_start() {
+  case $1 in
+    standalone) echo "start_standalone" ;;
+    mvc|webflux|sink) echo "start_spring_app $1 $SSEMUX_PORT" ;;
+    *) echo "SPRING_SERVERS: '$1' (expected: standalone, mvc, webflux or sink)" >&2; exit 2 ;;
+  esac
+}
+
+# The standalone server as scripts/run starts it, without the demo, with room for 19,000 streams.
+start_standalone() {
+  SSEMUX_LOG_LEVEL=WARN start_ssemux_as_run "$SSEMUX_PORT" --no-demo --max-connections 19950
+}
+
 jdk25() {
   local home=$BENCH_JAVA_HOME flags=$SSEMUX_JVM_FLAGS chosen=$servers
   BENCH_JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
@@ -291,10 +336,10 @@ window() {
 
 build
 case "$scenario" in
-  idle|fanout1k|fanout10k|sweep|jdk25|window|stats|redis|drain|http2) "$scenario" ;;
+  idle|fanout1k|fanout10k|sweep|jdk25|window|stats|redis|drain|http2|spring) "$scenario" ;;
   soak) soak "${2:-30}" ;;
   all) servers=both; idle; fanout1k; fanout10k; sweep; jdk25; window; report ;;
   report) report ;;
-  *) sed -n '2,25p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,37p' "$0" >&2; exit 2 ;;
 esac
 cat "$RUN_DIR/rows.md" 2>/dev/null || true
