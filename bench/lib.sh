@@ -10,9 +10,9 @@ SSEMUX_PORT="${SSEMUX_PORT:-18080}"
 NCHAN_PORT="${NCHAN_PORT:-18090}"
 # The server's JVM: JDK 17 by default; BENCH_JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 for the newest.
 BENCH_JAVA_HOME="${BENCH_JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
-# The flags measured in docs/BENCHMARKS.md; override with SSEMUX_JVM_FLAGS.
-DEFAULT_JVM_FLAGS="-XX:+UseSerialGC -Xms16m -Xmx512m -Xmn8m -Xss256k -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-UseAdaptiveSizePolicy -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=64m"
-SSEMUX_JVM_FLAGS="${SSEMUX_JVM_FLAGS:-$DEFAULT_JVM_FLAGS}"
+# ssemux runs as scripts/run starts it: through bin/ssemux, with the launcher's JVM settings.
+# SSEMUX_JVM_FLAGS (default none) are added as its JAVA_OPTS, which win over the launcher's.
+SSEMUX_JVM_FLAGS="${SSEMUX_JVM_FLAGS:-}"
 QUIET_LOAD="${QUIET_LOAD:-0.7}"
 SERVER_PIDS=()
 
@@ -49,14 +49,25 @@ wait_http() { # url, seconds
   log "no answer from $1 after $2 s"; return 1
 }
 
-# Starts ssemux on $SSEMUX_PORT with $SSEMUX_JVM_FLAGS; sets SERVER_PID.
+# Starts ssemux on $SSEMUX_PORT as scripts/run does (see launch_ssemux); sets SERVER_PID.
 start_ssemux() {
-  SSEMUX_LOG_LEVEL=WARN SSEMUX_IO_THREADS="${SSEMUX_IO_THREADS:-2}" "$BENCH_JAVA_HOME/bin/java" $SSEMUX_JVM_FLAGS -jar "$SERVER_JAR" --port "$SSEMUX_PORT" \
-      --max-connections 19950 ${SSEMUX_ARGS:-} >"$RUN_DIR/ssemux.log" 2>&1 &
+  launch_ssemux "$RUN_DIR/ssemux.log" --port "$SSEMUX_PORT" --max-connections 19950 ${SSEMUX_ARGS:-}
   SERVER_PID=$!
   SERVER_PIDS+=("$SERVER_PID")
   wait_http "http://127.0.0.1:$SSEMUX_PORT/healthz" 30
-  log "ssemux pid $SERVER_PID ($("$BENCH_JAVA_HOME/bin/java" -version 2>&1 | head -1)) flags: $SSEMUX_JVM_FLAGS ${SSEMUX_ARGS:-}"
+  log "ssemux pid $SERVER_PID ($("$BENCH_JAVA_HOME/bin/java" -version 2>&1 | head -1)) through bin/ssemux," \
+      "JAVA_OPTS: ${SSEMUX_JVM_FLAGS:-(none)} args: ${SSEMUX_ARGS:-}"
+}
+
+# Runs the server in the background as scripts/run does: the shaded jar through bin/ssemux with the
+# launcher's JVM settings (and MALLOC_ARENA_MAX=2), $SSEMUX_JVM_FLAGS as JAVA_OPTS, SSEMUX_IO_THREADS
+# when set (else one I/O thread per core). $1: its log; the rest: its arguments. The launcher execs
+# java, so $! is the server's pid.
+launch_ssemux() {
+  local logfile=$1; shift
+  env SSEMUX_LOG_LEVEL=WARN JAVA_HOME="$BENCH_JAVA_HOME" SSEMUX_JAR="$SERVER_JAR" JAVA_OPTS="$SSEMUX_JVM_FLAGS" \
+      ${SSEMUX_IO_THREADS:+SSEMUX_IO_THREADS=$SSEMUX_IO_THREADS} \
+      "$REPO_DIR/ssemux-server/src/main/dist/bin/ssemux" "$@" >"$logfile" 2>&1 &
 }
 
 # Starts ssemux as scripts/run does: the shaded jar through bin/ssemux with its JVM settings, plus

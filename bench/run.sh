@@ -27,8 +27,9 @@
 #                                               fanout1k (CPU per delivery, latency), REPEAT rounds, in turn
 #
 # Results: JSON per run, rows.md and, after 'all' or 'report', table.md and chart.png in
-# $RESULTS_DIR (default docs/bench). Env: BENCH_JAVA_HOME (server JDK), SSEMUX_JVM_FLAGS,
-# SSEMUX_IO_THREADS (default 2), QUIET_LOAD (default 0.7) and QUIET_WAIT (seconds to wait for it,
+# $RESULTS_DIR (default docs/bench). ssemux runs as scripts/run starts it (bin/ssemux and its JVM
+# settings). Env: BENCH_JAVA_HOME (server JDK), SSEMUX_JVM_FLAGS (JAVA_OPTS added to the launcher's),
+# SSEMUX_IO_THREADS (default: one per core), QUIET_LOAD (default 0.7) and QUIET_WAIT (seconds to wait for it,
 # default 120), REPEAT (runs of fanout1k/fanout10k/stats, default 3), BENCH_SKIP_BUILD=1, SERVER_JAR
 # (the ssemux build to measure, default this tree's), LABEL_SUFFIX (appended to every run's name);
 # for soak: SOAK_PORT (default 18180), SOAK_TIMEOUT (the server's header/body/keep-alive timeouts,
@@ -167,9 +168,8 @@ redis2() {
     local label="fanout1k-redis2-r$r"
     SSEMUX_ARGS="${SSEMUX_ARGS:-} --redis redis://127.0.0.1:$REDIS_PORT --redis-key-prefix two$r" start_ssemux
     local pid1=$SERVER_PID
-    SSEMUX_LOG_LEVEL=WARN SSEMUX_IO_THREADS="${SSEMUX_IO_THREADS:-2}" "$BENCH_JAVA_HOME/bin/java" $SSEMUX_JVM_FLAGS \
-        -jar "$SERVER_JAR" --port "$port2" --max-connections 19950 ${SSEMUX_ARGS:-} \
-        --redis "redis://127.0.0.1:$REDIS_PORT" --redis-key-prefix "two$r" >"$RUN_DIR/ssemux2.log" 2>&1 &
+    launch_ssemux "$RUN_DIR/ssemux2.log" --port "$port2" --max-connections 19950 ${SSEMUX_ARGS:-} \
+        --redis "redis://127.0.0.1:$REDIS_PORT" --redis-key-prefix "two$r"
     pid2=$!
     SERVER_PIDS+=("$pid2")
     wait_http "http://127.0.0.1:$port2/healthz" 30
@@ -205,8 +205,7 @@ drain() {
       seconds=$([[ $mode == staggered ]] && echo 10 || echo 0)
       SSEMUX_ARGS="$args --no-demo --drain-seconds $seconds" start_ssemux
       local a=$SERVER_PID
-      SSEMUX_LOG_LEVEL=WARN "$BENCH_JAVA_HOME/bin/java" $SSEMUX_JVM_FLAGS -jar "$SERVER_JAR" --port "$port2" \
-          --max-connections 19950 --no-demo $args >"$RUN_DIR/ssemux-b.log" 2>&1 &
+      launch_ssemux "$RUN_DIR/ssemux-b.log" --port "$port2" --max-connections 19950 --no-demo $args
       SERVER_PIDS+=("$!")
       wait_http "http://127.0.0.1:$port2/healthz" 30
       wait_quiet "${QUIET_WAIT:-120}"
