@@ -16,6 +16,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -213,22 +217,29 @@ class MisbehavingServerTest {
 
     @Test
     void heartbeatsKeepASilentStreamAlive() throws Exception {
-        // On real time: the heartbeats must come while the client watches. 10 heartbeats 100 ms
-        // apart, against a limit of 3 × 0.2 s: only a stall of half a second could fail it.
-        FakeServer server = server(exchange -> {
-            exchange.write(streamHead() + connected("0.2"));
-            for (int i = 0; i < 10; i++) {
-                Thread.sleep(100); // the server's pace, not a wait for a condition
-                exchange.write(": heartbeat\n\n");
-            }
-            exchange.write(event("1", "t", "jobs", "1")).hold();
-        });
-        SseClient client = client(server);
+        // On real time: the heartbeats must come while the client watches. 10 heartbeats, one per
+        // tick of a 100 ms clock, against a limit of 3 × 0.2 s: only a stall of half a second could fail it.
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+        Semaphore ticks = new Semaphore(0);
+        clock.scheduleAtFixedRate(ticks::release, 100, 100, TimeUnit.MILLISECONDS);
+        try {
+            FakeServer server = server(exchange -> {
+                exchange.write(streamHead() + connected("0.2"));
+                for (int i = 0; i < 10; i++) {
+                    ticks.acquire(); // the server's pace
+                    exchange.write(": heartbeat\n\n");
+                }
+                exchange.write(event("1", "t", "jobs", "1")).hold();
+            });
+            SseClient client = client(server);
 
-        assertThat(recorder.next().id()).isEqualTo("1");
-        assertThat(server.requests).hasSize(1);
-        assertThat(recorder.errors).isEmpty();
-        assertThat(client.state()).isEqualTo(State.OPEN);
+            assertThat(recorder.next().id()).isEqualTo("1");
+            assertThat(server.requests).hasSize(1);
+            assertThat(recorder.errors).isEmpty();
+            assertThat(client.state()).isEqualTo(State.OPEN);
+        } finally {
+            clock.shutdownNow();
+        }
     }
 
     @Test
