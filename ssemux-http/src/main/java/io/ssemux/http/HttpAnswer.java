@@ -105,6 +105,13 @@ public final class HttpAnswer {
         };
     }
 
+    /** This answer with one more header. */
+    public HttpAnswer withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new HttpAnswer(status, more, body);
+    }
+
     /** The value of a header (case-insensitive name), or {@code null}. */
     public String header(String name) {
         for (Map.Entry<String, String> entry : headers.entrySet()) {

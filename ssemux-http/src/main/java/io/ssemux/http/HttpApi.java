@@ -90,6 +90,31 @@ public final class HttpApi {
         return answer.handle((done, failure) -> failure == null ? done : failed(endpoint, failure));
     }
 
+    /**
+     * The refusal of a request that names no endpoint ({@code 404}) or the wrong method for one
+     * ({@code 405} with {@code Allow}), or {@code null} when {@code endpoint} answers {@code method}.
+     *
+     * @param endpoint what the request's path names, or {@code null} for nothing
+     * @param path     the request's path as it came, for the message
+     */
+    public static HttpAnswer refusal(ApiEndpoint endpoint, String method, String path) {
+        if (endpoint == null) {
+            return HttpAnswer.error(
+                    404,
+                    "not_found",
+                    "path " + Names.quote(path)
+                            + ": no such endpoint (expected: one of stream, publish, subscriptions, token, stats)");
+        }
+        if (!endpoint.method().equals(method)) {
+            return HttpAnswer.error(
+                            405,
+                            "method_not_allowed",
+                            method + " " + path + ": not allowed (expected: " + endpoint.method() + ")")
+                    .withHeader("Allow", endpoint.method());
+        }
+        return null;
+    }
+
     /** The answer to a request that failed: its refusal, or a 500 that is logged. */
     public static HttpAnswer failed(Object what, Throwable failure) {
         Throwable cause =

@@ -116,6 +116,20 @@ class HttpApiTest {
     }
 
     @Test
+    void aPathThatNamesNoEndpointIs404AndAWrongMethod405WithAllow() {
+        HttpAnswer unknown = HttpApi.refusal(ApiEndpoint.at("/nothing"), "GET", "/api/sse/nothing");
+        HttpAnswer wrongMethod = HttpApi.refusal(ApiEndpoint.at("/publish"), "GET", "/api/sse/publish");
+
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(body(unknown)).contains("'/api/sse/nothing': no such endpoint");
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.header("Allow")).isEqualTo("POST");
+        assertThat(wrongMethod.header("Content-Type")).isEqualTo(HttpAnswer.JSON_CONTENT_TYPE);
+        assertThat(HttpApi.refusal(ApiEndpoint.STREAM, "GET", "/api/sse/stream"))
+                .isNull();
+    }
+
+    @Test
     void aFailureOfTheServersOwnIsA500ThatSaysToSeeTheLogAndNothingMore() {
         HttpAnswer answer = HttpApi.failed("test", new IllegalStateException("secret detail"));
 

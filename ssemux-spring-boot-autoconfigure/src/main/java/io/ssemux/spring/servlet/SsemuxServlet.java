@@ -67,25 +67,9 @@ public final class SsemuxServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String relative = request.getPathInfo() == null ? "/" : request.getPathInfo();
         ApiEndpoint endpoint = ApiEndpoint.at(relative);
-        if (endpoint == null) {
-            send(
-                    response,
-                    HttpAnswer.error(
-                            404,
-                            "not_found",
-                            "path " + quote(request.getRequestURI())
-                                    + ": no such endpoint (expected: one of stream, publish, subscriptions, token, stats)"));
-            return;
-        }
-        if (!endpoint.method().equals(request.getMethod())) {
-            response.setHeader("Allow", endpoint.method());
-            send(
-                    response,
-                    HttpAnswer.error(
-                            405,
-                            "method_not_allowed",
-                            request.getMethod() + " " + request.getRequestURI() + ": not allowed (expected: "
-                                    + endpoint.method() + ")"));
+        HttpAnswer refusal = HttpApi.refusal(endpoint, request.getMethod(), request.getRequestURI());
+        if (refusal != null) {
+            send(response, refusal);
             return;
         }
         try {
@@ -152,10 +136,6 @@ public final class SsemuxServlet extends HttpServlet {
         answer.headers().forEach(response::setHeader);
         response.setContentLength(answer.body().length);
         response.getOutputStream().write(answer.body());
-    }
-
-    private static String quote(String text) {
-        return io.ssemux.core.Names.quote(text);
     }
 
     /** A servlet request as the API reads it. */

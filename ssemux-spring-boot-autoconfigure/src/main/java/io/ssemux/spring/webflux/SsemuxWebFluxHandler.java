@@ -15,7 +15,6 @@ import java.util.Optional;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ReactiveHttpOutputMessage;
 import org.springframework.web.reactive.function.BodyInserter;
@@ -76,23 +75,9 @@ public final class SsemuxWebFluxHandler {
     private Mono<ServerResponse> handle(ServerRequest request) {
         String relative = request.path().substring(path.length());
         ApiEndpoint endpoint = ApiEndpoint.at(relative);
-        if (endpoint == null) {
-            return send(HttpAnswer.error(
-                    404,
-                    "not_found",
-                    "path " + io.ssemux.core.Names.quote(request.path())
-                            + ": no such endpoint (expected: one of stream, publish, subscriptions, token, stats)"));
-        }
-        if (!request.method().equals(HttpMethod.valueOf(endpoint.method()))) {
-            HttpAnswer refusal = HttpAnswer.error(
-                    405,
-                    "method_not_allowed",
-                    request.method().name() + " " + request.path() + ": not allowed (expected: " + endpoint.method()
-                            + ")");
-            return ServerResponse.status(405)
-                    .header("Allow", endpoint.method())
-                    .headers(headers -> refusal.headers().forEach(headers::set))
-                    .bodyValue(refusal.body());
+        HttpAnswer refusal = HttpApi.refusal(endpoint, request.method().name(), request.path());
+        if (refusal != null) {
+            return send(refusal);
         }
         WebFluxApiRequest apiRequest;
         try {
