@@ -19,6 +19,13 @@
 #                                               node B: B's connects per 100 ms with the 10 s drain and without
 #   bench/run.sh http2                          HTTP/1.1 against HTTP/2 (h2c): 19,000 idle streams (memory per
 #                                               stream) and fanout1k (CPU per delivery, latency), in turn
+#   bench/run.sh transport [ssemux|both]        fanout1k and fanout10k on epoll and on io_uring (and Nchan), in turn,
+#                                               REPEAT runs; PROFILE=1 adds a run of each with perf attached: system
+#                                               calls per delivery, CPU by binary, the kernel's heaviest paths
+#   bench/run.sh storm     [ssemux|nchan|both]  19,000 streams connecting to one channel at the generator's full
+#                                               speed: time to all connected, connect latency, REPEAT runs
+#   bench/run.sh streams100k                    100,000 streams for 10 minutes: 6 nodes on one port (SO_REUSEPORT)
+#                                               on one Redis, one event to all every 10 s (not in CI; ~13 min)
 #   bench/run.sh soak      [minutes]            ssemux as scripts/run starts it, under churn, publishes, slow
 #                                               readers and bad requests for 30 minutes: memory, fds over time
 #   bench/run.sh spring                         the Spring starter on MVC (Tomcat) and on WebFlux (Reactor Netty)
@@ -58,14 +65,15 @@ one() {
     "$BENCH_JAVA_HOME/bin/jcmd" "$SERVER_PID" GC.class_histogram >"$RUN_DIR/$label.heap-base.txt"
     base=$(live_bytes "$RUN_DIR/$label.heap-base.txt")
     load "$label" ssemux "$@" --port "$SSEMUX_PORT" \
-        --on-idle "$BENCH_JAVA_HOME/bin/jcmd $SERVER_PID GC.class_histogram > $RUN_DIR/$label.heap-idle.txt" \
+        --on-idle "$BENCH_JAVA_HOME/bin/jcmd $SERVER_PID GC.class_histogram > $RUN_DIR/$label.heap-idle.txt $(profile_hook "$label")" \
         --on-end "$BENCH_JAVA_HOME/bin/jcmd $SERVER_PID GC.class_histogram > $RUN_DIR/$label.heap-end.txt"
   else
     start_nchan
-    load "$label" nchan "$@" --port "$NCHAN_PORT"
+    load "$label" nchan "$@" --port "$NCHAN_PORT" --on-idle "true $(profile_hook "$label")"
   fi
   stop_servers
   cp "$RUN_DIR/$label.json" "$RESULTS_DIR/"
+  [[ -z ${PROFILE:-} ]] || profile_report "$label"
   if [[ $target == ssemux ]]; then
     # Live heap (after a full GC) before any stream, with every stream idle, and after they closed.
     local idle end
@@ -240,6 +248,129 @@ http2() {
   servers=$chosen
 }
 
+# Socket layers against each other and against Nchan, in turn, REPEAT runs of fanout1k and fanout10k
+# each: epoll (the default) and io_uring (TRANSPORTS, default "epoll io_uring"). Then, with PROFILE=1,
+# one run more of each with perf attached for 10 s of the measured phase (slower: not for the table):
+# system calls per delivery and where the CPU goes (<label>.profile.txt).
+transport() {
+  local chosen=$servers args=${SSEMUX_ARGS:-} r t x
+  local kind
+  for kind in fanout1k fanout10k; do
+    local n=1000 rate=100
+    [[ $kind == fanout10k ]] && n=10000 rate=10
+    for r in $(seq 1 "${REPEAT:-3}") ${PROFILE:+profiled}; do
+      local profile=
+      [[ $r == profiled ]] && profile=1
+      for x in ${TRANSPORTS:-epoll io_uring} nchan; do
+        if [[ $x == nchan ]]; then
+          [[ $servers == ssemux ]] && continue
+          PROFILE=$profile one "$kind-nchan-$r" nchan -c $n --processes 2 --rate $rate --warmup-seconds 10 \
+              --duration-seconds 20 --require-clean
+        else
+          PROFILE=$profile SSEMUX_ARGS="$args --transport $x" one "$kind-$x-$r" ssemux -c $n --processes 2 \
+              --rate $rate --warmup-seconds 10 --duration-seconds 20 --require-clean
+        fi
+      done
+    done
+  done
+  SSEMUX_ARGS=$args servers=$chosen
+}
+
+# With PROFILE set: the --on-idle addition that, 12 s later (2 s into fanout's measured phase),
+# counts the server's system calls and samples its stacks for 10 s, in the background.
+profile_hook() {
+  [[ -n ${PROFILE:-} ]] || return 0
+  need_perf
+  printf '; (sleep 12; perf stat -e raw_syscalls:sys_enter,context-switches -x, -o %s -p %s -- sleep 10 & perf record -F 999 -g -o %s -p %s -- sleep 10; wait) >/dev/null 2>&1 &' \
+      "$RUN_DIR/$1.perfstat" "$SERVER_PID" "$RUN_DIR/$1.perf.data" "$SERVER_PID"
+}
+
+# <label>.profile.txt: system calls and context switches per delivery over the 10 s profiled (the
+# deliveries due in that time at the run's rate), the CPU by binary (kernel, JIT-compiled Java,
+# the JVM, libc) and the kernel's heaviest call paths.
+profile_report() {
+  local label=$1 out="$RESULTS_DIR/$1.profile.txt"
+  if [[ ! -s "$RUN_DIR/$label.perfstat" || ! -s "$RUN_DIR/$label.perf.data" ]]; then
+    log "$label: no profile (perf did not run: see $RUN_DIR)"; return 0
+  fi
+  /usr/bin/python3 - "$RESULTS_DIR/$label.json" "$RUN_DIR/$label.perfstat" >"$out" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))
+due = run["rate"] * run["connected"] * 10
+counts = {}
+for line in open(sys.argv[2]):
+    f = line.strip().split(",")
+    if len(f) > 2 and f[0].isdigit():
+        counts[f[2]] = int(f[0])
+print(f"{run['label']}: {run['connected']} streams x {run['rate']:g} events/s; 10 s profiled, {due:,.0f} deliveries due")
+for name, n in counts.items():
+    print(f"{name}: {n:,} ({n / due:.2f} per delivery)")
+PY
+  {
+    echo; echo "# CPU by binary (perf record -g, 999 Hz, 10 s)"
+    perf report -i "$RUN_DIR/$label.perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep '%' | head -6
+    echo; echo "# heaviest paths, with callees (kernel and user)"
+    perf report -i "$RUN_DIR/$label.perf.data" --children --sort symbol --stdio -g none 2>/dev/null | grep '%' | head -40 \
+        | sed 's/ *- *- *$//'
+  } >>"$out"
+  head -3 "$out" >&2
+}
+
+# Installs Debian's perf when it is missing (profiled runs need it).
+need_perf() {
+  if ! command -v perf >/dev/null; then
+    log "installing linux-perf"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends linux-perf >&2
+  fi
+}
+
+# A connect storm: 19,000 streams to one channel at the generator's full speed (no ramp, 1,000
+# connects in flight per process, 2 processes; both servers' listen backlog is 4,096), then a few
+# events to all: time until every stream is open, connect latency (TCP connect to response headers),
+# server CPU; REPEAT runs, servers in turn.
+storm() {
+  for r in $(seq 1 "${REPEAT:-3}"); do
+    for t in $(targets); do
+      one "storm19k-$t-r$r" "$t" -c 19000 --processes 2 --ramp 1000000 --max-pending 1000 --rate 1 \
+          --warmup-seconds 0 --duration-seconds 3 --idle-seconds 1 --require-clean
+    done
+  done
+}
+
+# 100,000 streams on this machine, beyond one process's 20,000 open files: NODES ssemux processes
+# (default 6) on one port with SO_REUSEPORT, in cluster mode on a Redis of their own, and the
+# generator's 6 processes over 8 source addresses. Every stream on one channel; one event every
+# EVENT_SECONDS (default 10) to all of them, each a burst of 100,000 deliveries, for HOLD_SECONDS
+# (default 600). RSS and CPU are summed over the nodes (streams100k.json), Redis's apart
+# (redis-streams100k.json), each node's share of the streams in streams100k-nodes.json. Not in CI:
+# about 13 minutes.
+streams100k() {
+  local nodes=${NODES:-6} hold=${HOLD_SECONDS:-600} every=${EVENT_SECONDS:-10} i pids=() label=streams100k
+  start_redis
+  for i in $(seq 1 "$nodes"); do
+    launch_ssemux "$RUN_DIR/node$i.log" --port "$SSEMUX_PORT" --reuse-port --no-demo --max-connections 19950 \
+        --redis "redis://127.0.0.1:$REDIS_PORT" --redis-key-prefix big ${SSEMUX_ARGS:-}
+    pids+=("$!")
+    SERVER_PIDS+=("$!")
+  done
+  for i in $(seq 1 "$nodes"); do # every node listening (a request to the shared port reaches any one of them)
+    for _ in $(seq 1 300); do grep -q "ssemux listening" "$RUN_DIR/node$i.log" && break; sleep 0.1; done
+    grep -q "ssemux listening" "$RUN_DIR/node$i.log" || { log "node $i did not start: $RUN_DIR/node$i.log"; exit 1; }
+  done
+  log "$nodes nodes on port $SSEMUX_PORT (SO_REUSEPORT), pids ${pids[*]}"
+  SERVER_PID=$(IFS=,; echo "${pids[*]}")
+  local before
+  before=$(redis_usage)
+  load "$label" ssemux -c 100000 --processes 6 --source-addresses 8 --ramp 2000 --rate "$(awk -v s="$every" 'BEGIN { print 1 / s }')" \
+      --warmup-seconds 0 --duration-seconds "$hold" --idle-seconds 5 --connect-seconds 300 --drain-seconds 30 \
+      --port "$SSEMUX_PORT" --require-clean --on-idle "$BENCH_DIR/node-shares.sh $RUN_DIR/$label-nodes.json ${pids[*]}"
+  local after
+  after=$(redis_usage)
+  stop_servers
+  cp "$RUN_DIR/$label.json" "$RUN_DIR/$label-nodes.json" "$RESULTS_DIR/"
+  redis_report "$label" "$before" "$after"
+}
+
 # Cumulative CPU ticks (user + system) of a process.
 node_ticks() {
   awk '{ print $14 + $15 }' "/proc/$1/stat"
@@ -335,10 +466,10 @@ window() {
 
 build
 case "$scenario" in
-  idle|fanout1k|fanout10k|sweep|jdk25|window|stats|redis|drain|http2|spring) "$scenario" ;;
+  idle|fanout1k|fanout10k|sweep|jdk25|window|stats|redis|drain|http2|spring|transport|storm|streams100k) "$scenario" ;;
   soak) soak "${2:-30}" ;;
   all) servers=both; idle; fanout1k; fanout10k; sweep; jdk25; window; report ;;
   report) report ;;
-  *) sed -n '2,37p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,45p' "$0" >&2; exit 2 ;;
 esac
 cat "$RUN_DIR/rows.md" 2>/dev/null || true

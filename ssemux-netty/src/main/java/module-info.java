@@ -3,8 +3,9 @@
  * {@link io.ssemux.netty.RouteHandler} for an application's own endpoints. The handlers behind it
  * ({@code io.ssemux.netty.internal}) are not exported.
  *
- * <p>Native epoll: on the module path the native library's module is resolved only when asked for,
- * with {@code --add-modules io.netty.transport.epoll.linux.x86_64}; without it the server uses NIO.
+ * <p>Native epoll and io_uring: on the module path a native library's module is resolved only when
+ * asked for, with {@code --add-modules io.netty.transport.epoll.linux.x86_64} (or
+ * {@code io.netty.transport.io_uring.linux.x86_64}); without it the server uses NIO.
  * On the class path (as {@code ssemux-server} runs) nothing needs to be done.
  */
 module io.ssemux.netty {
@@ -14,6 +15,7 @@ module io.ssemux.netty {
     requires io.netty.common;
     requires io.netty.transport;
     requires io.netty.transport.classes.epoll;
+    requires io.netty.transport.classes.io_uring;
     requires io.netty.codec;
     requires io.netty.codec.http;
     requires io.netty.codec.http2;

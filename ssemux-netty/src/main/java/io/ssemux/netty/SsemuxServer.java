@@ -67,7 +67,8 @@ public final class SsemuxServer implements AutoCloseable {
     private final int port;
     private final int ioThreads;
     private final int acceptBacklog;
-    private final Transport transport = Transport.best();
+    private final boolean reusePort;
+    private final Transport transport;
     private final ChannelGroup channels = new DefaultChannelGroup("ssemux", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
@@ -99,6 +100,8 @@ public final class SsemuxServer implements AutoCloseable {
         this.port = builder.port;
         this.ioThreads = builder.ioThreads;
         this.acceptBacklog = builder.acceptBacklog;
+        this.reusePort = builder.reusePort;
+        this.transport = Transport.named(builder.transport);
     }
 
     public static Builder builder(Hub hub) {
@@ -140,6 +143,7 @@ public final class SsemuxServer implements AutoCloseable {
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, acceptBacklog)
+                .option(transport.reusePortOption(), reusePort)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // One allocator for every connection, whose per-connection handle is smaller than the
                 // adaptive one's: a stream reads nothing after its request, and requests are small.
@@ -186,6 +190,14 @@ public final class SsemuxServer implements AutoCloseable {
         return initializer.openSockets();
     }
 
+    /**
+     * The socket layer in use: {@code io_uring}, {@code epoll} or {@code nio} (what {@link
+     * Builder#transport} asked for, or what it fell back to).
+     */
+    public String transport() {
+        return transport.name();
+    }
+
     /** Open sockets of every kind the server admits at once ({@link Builder#maxSockets}). */
     public int maxSockets() {
         return maxSockets;
@@ -230,6 +242,8 @@ public final class SsemuxServer implements AutoCloseable {
         private int port = 8080;
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private int acceptBacklog = 4096;
+        private String transport = "auto";
+        private boolean reusePort;
         private int maxBodyBytes = 64 * 1024;
         private int outboundLimitBytes = 128 * 1024;
         private Duration flushWindow = Duration.ZERO;
@@ -282,6 +296,29 @@ public final class SsemuxServer implements AutoCloseable {
                 throw new IllegalArgumentException("acceptBacklog: " + n + " (expected: > 0)");
             }
             this.acceptBacklog = n;
+            return this;
+        }
+
+        /**
+         * The socket layer: {@code auto} (default: epoll on Linux, NIO elsewhere), {@code io_uring},
+         * {@code epoll} or {@code nio}. A native one this machine cannot load falls back to the next
+         * (io_uring to epoll to NIO) with a warning saying why.
+         *
+         * @throws IllegalArgumentException for another name
+         */
+        public Builder transport(String name) {
+            this.transport = Transport.checkName(Objects.requireNonNull(name, "transport"));
+            return this;
+        }
+
+        /**
+         * Binds with {@code SO_REUSEPORT} (default off), so that several servers (one process each) may
+         * listen on the same port and the kernel spreads new connections over them: the way to hold
+         * more streams on one machine than one process's file limit allows, the nodes sharing events
+         * through a cluster backplane. Every process bound to the port must set it.
+         */
+        public Builder reusePort(boolean reuse) {
+            this.reusePort = reuse;
             return this;
         }
 

@@ -247,6 +247,20 @@ public final class Main implements Callable<Integer> {
     int ioThreads;
 
     @Option(
+            names = "--transport",
+            defaultValue = "${env:SSEMUX_TRANSPORT:-auto}",
+            description =
+                    "Socket layer: auto (epoll on Linux, else nio), io_uring, epoll or nio; a native one that cannot load falls back with a warning. Env SSEMUX_TRANSPORT.")
+    String transport;
+
+    @Option(
+            names = "--reuse-port",
+            defaultValue = "${env:SSEMUX_REUSE_PORT:-false}",
+            description =
+                    "Bind with SO_REUSEPORT, so that several ssemux processes (cluster nodes on one Redis) share one port. Env SSEMUX_REUSE_PORT.")
+    boolean reusePort;
+
+    @Option(
             names = "--jwt-secret-file",
             defaultValue = "${env:SSEMUX_JWT_SECRET_FILE}",
             description =
@@ -421,6 +435,8 @@ public final class Main implements Callable<Integer> {
                     .allowedOrigins(corsOrigins == null ? List.of() : corsOrigins)
                     .flushWindow(Duration.ofMillis(flushWindowMillis))
                     .acceptBacklog(acceptBacklog)
+                    .transport(transport)
+                    .reusePort(reusePort)
                     .authenticator(authenticator)
                     .trustAnyoneOnNetwork(insecureTrustAnyoneOnNetwork)
                     .timeouts(
