@@ -156,6 +156,11 @@ final class DefaultHub implements Hub {
             }
 
             @Override
+            public void missed(String cursor) {
+                missedUpTo(cursor);
+            }
+
+            @Override
             public CompletableFuture<String> request(String request) {
                 return CompletableFuture.completedFuture(answer(request));
             }
@@ -355,6 +360,34 @@ final class DefaultHub implements Hub {
     private void moveTo(String cursor) {
         List<Resume> admitted;
         synchronized (lock) {
+            position = cursor;
+            admitted = admitReached();
+        }
+        admitted.forEach(this::fetchReplay);
+    }
+
+    /**
+     * Cluster mode: events up to {@code cursor} were dropped from the shared log before this node
+     * read them. Every stream here gets a {@code too_old} reset, in order with its live events (through
+     * the outboxes), whose id moves the client's cursor past the gap. Reader thread.
+     */
+    private void missedUpTo(String cursor) {
+        List<Resume> admitted;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            EncodedEvent reset = EncodedEvent.control(
+                    cursor,
+                    ControlEvents.RESET,
+                    new ControlEvents.Reset(Replay.TOO_OLD, position == null ? "" : position).toJson());
+            IdentityHashMap<Outbox, List<ConnectionState>> byOutbox = new IdentityHashMap<>();
+            for (ConnectionState connection : byId.values()) {
+                byOutbox.computeIfAbsent(connection.outbox(), outbox -> new ArrayList<>())
+                        .add(connection);
+            }
+            byOutbox.forEach((outbox, members) ->
+                    outbox.offer(reset, members.toArray(ConnectionState[]::new), members.size(), null));
             position = cursor;
             admitted = admitReached();
         }

@@ -160,6 +160,47 @@ class ClusterHubTest {
     }
 
     @Test
+    void eventsTrimmedBeforeThisNodeReadThemGiveEveryStreamATooOldResetInOrderWithItsEvents() {
+        SharedLog.Node node = log.node("a");
+        Hub hub = hub(node);
+        RecordingSink jobs = connect(hub, "alice", null, "jobs");
+        RecordingSink other = connect(hub, "bob", null, "photos");
+        for (int i = 1; i <= 4; i++) {
+            hub.publish("jobs", "tick", Integer.toString(i));
+        }
+        node.feed(1);
+
+        node.skip(2);
+        node.feed();
+
+        assertThat(jobs.text())
+                .containsSubsequence(
+                        "id: c1\nevent: tick\ndata: 1\n\n",
+                        "id: c3\nevent: reset\ndata: {\"reason\":\"too_old\",\"lastEventId\":\"c1\"}\n\n",
+                        "id: c4\nevent: tick\ndata: 4\n\n");
+        assertThat(data(jobs)).containsExactly("1", "4");
+        assertThat(other.text()).contains("id: c3\nevent: reset\ndata: {\"reason\":\"too_old\"");
+        assertThat(ids(other)).containsExactly("c3");
+    }
+
+    @Test
+    void aResumeFromTheResetsIdGetsEverythingAfterTheGapAndNoSecondReset() {
+        SharedLog.Node node = log.node("a");
+        Hub hub = hub(node);
+        for (int i = 1; i <= 4; i++) {
+            hub.publish("jobs", "tick", Integer.toString(i));
+        }
+        node.feed(1);
+        node.skip(2);
+        node.feed();
+
+        RecordingSink resumed = connect(hub, "alice", "c3", "jobs");
+
+        assertThat(resumed.text()).doesNotContain("event: reset");
+        assertThat(data(resumed)).containsExactly("4");
+    }
+
+    @Test
     void aStreamWaitingForItsReplayStillGetsHeartbeats() {
         SharedLog.Node node = log.node("a");
         Hub hub = hub(node);
@@ -247,6 +288,12 @@ class ClusterHubTest {
                 for (int i = 0; i < n; i++) {
                     reader.event(events.get(read++));
                 }
+            }
+
+            /** Skips {@code n} events, as a reader that fell behind the trim finds them gone. */
+            void skip(int n) {
+                read += n;
+                reader.missed("c" + read);
             }
 
             void releaseReplays() {

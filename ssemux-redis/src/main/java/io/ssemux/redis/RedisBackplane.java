@@ -95,6 +95,11 @@ public final class RedisBackplane implements Backplane {
     private static final String TRIM = script("trim.lua");
     private static final Script APPEND = new Script(TRIM + script("append.lua"));
     private static final Script EXPIRE = new Script(TRIM + script("expire.lua"));
+    /**
+     * The largest sequence a cursor can carry (12 base-36 digits): far beyond any millisecond's
+     * entries, so (ms - 1, this) is just before (ms, 0).
+     */
+    private static final long LARGEST_SEQUENCE = 4_738_381_338_321_616_895L;
 
     private final String where;
     private final String nodeId;
@@ -484,6 +489,7 @@ public final class RedisBackplane implements Backplane {
     private void read(Reader reader) {
         RedisCommands<String, String> redis = reading.sync();
         Cursor position = null;
+        long[] numbers = new long[streams]; // the number of the last entry read from each stream; 0: unknown
         long nextExpiry = 0;
         long nextReport = 0;
         Duration backoff = Duration.ofMillis(100);
@@ -514,6 +520,18 @@ public final class RedisBackplane implements Backplane {
                 }
                 entries.sort(Entry.ORDER);
                 for (Entry entry : entries) {
+                    long last = numbers[entry.stream()];
+                    if (last > 0 && entry.number() > last + 1) {
+                        position = position.with(entry.stream(), justBefore(entry.id(), position.at(entry.stream())));
+                        log.warn(
+                                "redis at {}: this node read too slowly: {} events were trimmed from the history "
+                                        + "before it read them; its streams get a too_old reset (raise the history "
+                                        + "limits, or give the node more CPU)",
+                                where,
+                                entry.number() - last - 1);
+                        reader.missed(position.encode());
+                    }
+                    numbers[entry.stream()] = entry.number();
                     position = position.with(entry.stream(), entry.id());
                     reader.event(entry.event(position));
                 }
@@ -550,6 +568,17 @@ public final class RedisBackplane implements Backplane {
                 }
             }
         }
+    }
+
+    /**
+     * The position a client is told after a gap before {@code next}: just before it, so a resume from
+     * it gets {@code next} on, but never behind {@code read}, the last entry read.
+     */
+    static StreamId justBefore(StreamId next, StreamId read) {
+        StreamId before = next.seq() > 0
+                ? new StreamId(next.ms(), next.seq() - 1)
+                : next.ms() > 0 ? new StreamId(next.ms() - 1, LARGEST_SEQUENCE) : StreamId.ZERO;
+        return before.compareTo(read) > 0 ? before : read;
     }
 
     /** The id each stream last gave out (kept by Redis even when that entry was trimmed), or 0-0. */
@@ -671,7 +700,8 @@ public final class RedisBackplane implements Backplane {
     }
 
     /** One stored event: its stream, id and fields. */
-    private record Entry(int stream, StreamId id, String channel, String type, String data) {
+    /** An event read from stream {@code stream}; {@code number} is its number in that stream, 0 if unknown. */
+    private record Entry(int stream, StreamId id, long number, String channel, String type, String data) {
         static final Comparator<Entry> ORDER = Comparator.comparing(Entry::id).thenComparingInt(Entry::stream);
 
         /** Null for an entry that is not an event of ssemux (written by something else): skipped. */
@@ -684,7 +714,15 @@ public final class RedisBackplane implements Backplane {
             if (id == null || channel == null || type == null || data == null) {
                 return null;
             }
-            return new Entry(stream, id, channel, type, data);
+            return new Entry(stream, id, number(body.get("n")), channel, type, data);
+        }
+
+        private static long number(String text) {
+            try {
+                return text == null ? 0 : Math.max(0, Long.parseLong(text));
+            } catch (NumberFormatException e) {
+                return 0;
+            }
         }
 
         Event event(Cursor after) {

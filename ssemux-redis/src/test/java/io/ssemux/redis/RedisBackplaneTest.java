@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -141,6 +143,63 @@ class RedisBackplaneTest {
         Replay complete =
                 a.replay(onA.events.get(2).id(), onA.position(), c -> true, 100).join();
         assertThat(data(complete)).containsExactly("3", "4", "5", "6", "7");
+    }
+
+    @Test
+    void eventsTrimmedBeforeAStalledReaderGotToThemAreReportedAsMissedJustBeforeTheNextOne() {
+        RedisBackplane a = open(b -> b.history(3, 1 << 20, Duration.ofMinutes(5)));
+        Recorder onA = start(a);
+        onA.hold = new CountDownLatch(1);
+        List<String> ids = new ArrayList<>();
+        ids.add(a.append("jobs", "tick", "0").join());
+        await().atMost(BOUND).until(() -> onA.events.size() == 1); // the reader now waits in event()
+        for (int i = 1; i < 10; i++) {
+            ids.add(a.append("jobs", "tick", Integer.toString(i)).join()); // the history keeps the last 3
+        }
+
+        onA.hold.countDown();
+
+        await().atMost(BOUND).until(() -> onA.events.size() == 4);
+        assertThat(onA.events).extracting(Event::data).containsExactly("0", "7", "8", "9");
+        String justBefore7 = RedisBackplane.justBefore(StreamId.parse(ids.get(7)), StreamId.parse(ids.get(0)))
+                .toString();
+        assertThat(onA.missed).containsExactly(justBefore7 + " after 1");
+        assertThat(onA.events.get(1).id()).isEqualTo(ids.get(7));
+        // A client told to resume from the gap's cursor gets exactly what came after it.
+        Replay replay = a.replay(justBefore7, onA.position(), c -> true, 100).join();
+        assertThat(replay.isReset()).isFalse();
+        assertThat(data(replay)).containsExactly("7", "8", "9");
+    }
+
+    @Test
+    void aReaderThatKeepsUpReportsNoGapAndEntriesWithoutANumberAreNoGap() {
+        RedisBackplane a = open(b -> b.history(3, 1 << 20, Duration.ofMinutes(5)));
+        Recorder onA = start(a);
+        for (int i = 0; i < 20; i++) {
+            a.append("jobs", "tick", Integer.toString(i)).join();
+            int read = i + 1;
+            await().atMost(BOUND).until(() -> onA.events.size() == read);
+        }
+        // An entry of an older ssemux (no number), then numbered ones again: the count restarts.
+        rawConnection.sync().xadd(prefix + ":{0}:events", Map.of("c", "jobs", "t", "tick", "d", "old"));
+        a.append("jobs", "tick", "20").join();
+
+        await().atMost(BOUND).until(() -> onA.events.size() == 22);
+        assertThat(onA.missed).isEmpty();
+    }
+
+    @Test
+    void justBeforeAnIdIsTheIdOneLessButNeverBehindWhatWasRead() {
+        StreamId read = new StreamId(100, 0);
+        assertThat(RedisBackplane.justBefore(new StreamId(200, 3), read)).isEqualTo(new StreamId(200, 2));
+        assertThat(RedisBackplane.justBefore(new StreamId(200, 0), read).ms()).isEqualTo(199);
+        assertThat(RedisBackplane.justBefore(new StreamId(200, 0), read))
+                .isGreaterThan(new StreamId(199, 1_000_000))
+                .isLessThan(new StreamId(200, 0));
+        assertThat(RedisBackplane.justBefore(new StreamId(100, 1), read)).isEqualTo(read);
+        // The id just before (ms, 0) still fits in a cursor of several streams.
+        Cursor cursor = Cursor.start(2).with(0, RedisBackplane.justBefore(new StreamId(200, 0), read));
+        assertThat(Cursor.parse(cursor.encode(), 2)).isEqualTo(cursor);
     }
 
     @Test
@@ -367,15 +426,36 @@ class RedisBackplaneTest {
         }
     }
 
-    /** The events and position a backplane's reader was given. */
+    /**
+     * The events, gaps and position a backplane's reader was given. With {@link #hold} set, the
+     * reader thread waits in {@link #event} after recording an event, as a node too busy to keep up.
+     */
     static final class Recorder implements Backplane.Reader {
         final List<Event> events = new CopyOnWriteArrayList<>();
+        /** Each gap reported: its cursor, then after how many events it came. */
+        final List<String> missed = new CopyOnWriteArrayList<>();
+
+        volatile CountDownLatch hold;
         private volatile String position;
 
         @Override
         public void event(Event event) {
             events.add(event);
             position = event.id();
+            CountDownLatch latch = hold;
+            if (latch != null) {
+                try {
+                    latch.await(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public void missed(String cursor) {
+            missed.add(cursor + " after " + events.size());
+            position = cursor;
         }
 
         @Override

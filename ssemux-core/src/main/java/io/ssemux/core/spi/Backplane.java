@@ -97,6 +97,13 @@ public interface Backplane extends AutoCloseable {
         /** The read position moved without an event (when reading starts, for one). */
         void position(String cursor);
 
+        /**
+         * Events up to {@code cursor} were dropped from the store before this node read them (the
+         * reader fell behind the history's trim): every stream here may lack some. The next event
+         * read comes after {@code cursor}.
+         */
+        void missed(String cursor);
+
         /** Answers a request another node {@linkplain #ask asked}; both are JSON text. */
         CompletableFuture<String> request(String request);
 

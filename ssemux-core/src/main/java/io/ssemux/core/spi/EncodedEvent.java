@@ -18,14 +18,24 @@ public final class EncodedEvent {
     private final long acceptedNanos = System.nanoTime();
     private volatile Frame envelope;
 
-    private EncodedEvent(Event event) {
+    private EncodedEvent(Event event, boolean control) {
         this.event = event;
         this.plain = SseEncoder.event(event.id(), event.type(), event.data());
+        this.envelope = control ? plain : null;
     }
 
     /** Encodes {@code event} in the plain format now, and in the envelope format on first use. */
     public static EncodedEvent of(Event event) {
-        return new EncodedEvent(event);
+        return new EncodedEvent(event, false);
+    }
+
+    /**
+     * One of the server's own events (such as {@code reset}), sent in order with the live ones: the
+     * same bytes in every format, since clients of the envelope format read server events unwrapped
+     * too. Its channel is empty.
+     */
+    public static EncodedEvent control(String id, String type, String data) {
+        return new EncodedEvent(new Event(id, "", type, data), true);
     }
 
     public Event event() {
