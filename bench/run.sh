@@ -23,7 +23,8 @@
 #                                               REPEAT runs; PROFILE=1 adds a run of each with perf attached: system
 #                                               calls per delivery, CPU by binary, the kernel's heaviest paths
 #   bench/run.sh storm     [ssemux|nchan|both]  19,000 streams connecting to one channel at the generator's full
-#                                               speed: time to all connected, connect latency, REPEAT runs
+#                                               speed: time to all connected, connect latency, REPEAT runs; ssemux
+#                                               just started and warm
 #   bench/run.sh streams100k                    100,000 streams for 10 minutes: 6 nodes on one port (SO_REUSEPORT)
 #                                               on one Redis, one event to all every 10 s (not in CI; ~13 min)
 #   bench/run.sh soak      [minutes]            ssemux as scripts/run starts it, under churn, publishes, slow
@@ -64,6 +65,9 @@ one() {
     flags=$(jvm_flags "$SERVER_PID")
     "$BENCH_JAVA_HOME/bin/jcmd" "$SERVER_PID" GC.class_histogram >"$RUN_DIR/$label.heap-base.txt"
     base=$(live_bytes "$RUN_DIR/$label.heap-base.txt")
+    if [[ -n ${WARM_UP:-} ]]; then # the same load once before, unmeasured: a server whose JIT has compiled it
+      load "$label-warmup" ssemux "$@" --port "$SSEMUX_PORT"
+    fi
     load "$label" ssemux "$@" --port "$SSEMUX_PORT" \
         --on-idle "$BENCH_JAVA_HOME/bin/jcmd $SERVER_PID GC.class_histogram > $RUN_DIR/$label.heap-idle.txt $(profile_hook "$label")" \
         --on-end "$BENCH_JAVA_HOME/bin/jcmd $SERVER_PID GC.class_histogram > $RUN_DIR/$label.heap-end.txt"
@@ -249,13 +253,14 @@ http2() {
 }
 
 # Socket layers against each other and against Nchan, in turn, REPEAT runs of fanout1k and fanout10k
-# each: epoll (the default) and io_uring (TRANSPORTS, default "epoll io_uring"). Then, with PROFILE=1,
+# each (KINDS, default "fanout1k fanout10k"): epoll (the default) and io_uring (TRANSPORTS, default
+# "epoll io_uring"). Then, with PROFILE=1,
 # one run more of each with perf attached for 10 s of the measured phase (slower: not for the table):
 # system calls per delivery and where the CPU goes (<label>.profile.txt).
 transport() {
   local chosen=$servers args=${SSEMUX_ARGS:-} r t x
   local kind
-  for kind in fanout1k fanout10k; do
+  for kind in ${KINDS:-fanout1k fanout10k}; do
     local n=1000 rate=100
     [[ $kind == fanout10k ]] && n=10000 rate=10
     for r in $(seq 1 "${REPEAT:-3}") ${PROFILE:+profiled}; do
@@ -308,10 +313,10 @@ for name, n in counts.items():
 PY
   {
     echo; echo "# CPU by binary (perf record -g, 999 Hz, 10 s)"
-    perf report -i "$RUN_DIR/$label.perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep '%' | head -6
+    perf report -i "$RUN_DIR/$label.perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep '%' | head -6 || true
     echo; echo "# heaviest paths, with callees (kernel and user)"
-    perf report -i "$RUN_DIR/$label.perf.data" --children --sort symbol --stdio -g none 2>/dev/null | grep '%' | head -40 \
-        | sed 's/ *- *- *$//'
+    perf report -i "$RUN_DIR/$label.perf.data" --children --sort symbol --stdio -g none 2>/dev/null | grep '%' \
+        | sed 's/ *- *- *$//' | head -40 || true
   } >>"$out"
   head -3 "$out" >&2
 }
@@ -326,13 +331,18 @@ need_perf() {
 
 # A connect storm: 19,000 streams to one channel at the generator's full speed (no ramp, 1,000
 # connects in flight per process, 2 processes; both servers' listen backlog is 4,096), then a few
-# events to all: time until every stream is open, connect latency (TCP connect to response headers),
-# server CPU; REPEAT runs, servers in turn.
+# events to all: time until every stream is open, connect latency (TCP connect to response headers);
+# REPEAT runs, servers in turn. ssemux twice: just started (a deploy's new process: the JIT has
+# compiled nothing yet) and warm (the same storm once before, unmeasured).
 storm() {
+  local args=(-c 19000 --processes 2 --ramp 1000000 --max-pending 1000 --rate 1 --warmup-seconds 0
+      --duration-seconds 3 --idle-seconds 1 --require-clean)
   for r in $(seq 1 "${REPEAT:-3}"); do
     for t in $(targets); do
-      one "storm19k-$t-r$r" "$t" -c 19000 --processes 2 --ramp 1000000 --max-pending 1000 --rate 1 \
-          --warmup-seconds 0 --duration-seconds 3 --idle-seconds 1 --require-clean
+      one "storm19k-$t-r$r" "$t" "${args[@]}"
+      if [[ $t == ssemux ]]; then
+        WARM_UP=1 one "storm19k-ssemux-warm-r$r" ssemux "${args[@]}"
+      fi
     done
   done
 }
@@ -353,9 +363,9 @@ streams100k() {
     pids+=("$!")
     SERVER_PIDS+=("$!")
   done
-  for i in $(seq 1 "$nodes"); do # every node listening (a request to the shared port reaches any one of them)
-    for _ in $(seq 1 300); do grep -q "ssemux listening" "$RUN_DIR/node$i.log" && break; sleep 0.1; done
-    grep -q "ssemux listening" "$RUN_DIR/node$i.log" || { log "node $i did not start: $RUN_DIR/node$i.log"; exit 1; }
+  for i in "${pids[@]}"; do # every node listening (a request to the shared port reaches any one of them)
+    for _ in $(seq 1 300); do ss -Hltnp "sport = :$SSEMUX_PORT" | grep -q "pid=$i," && break; sleep 0.1; done
+    ss -Hltnp "sport = :$SSEMUX_PORT" | grep -q "pid=$i," || { log "node pid $i is not listening: see $RUN_DIR"; exit 1; }
   done
   log "$nodes nodes on port $SSEMUX_PORT (SO_REUSEPORT), pids ${pids[*]}"
   SERVER_PID=$(IFS=,; echo "${pids[*]}")
@@ -470,6 +480,6 @@ case "$scenario" in
   soak) soak "${2:-30}" ;;
   all) servers=both; idle; fanout1k; fanout10k; sweep; jdk25; window; report ;;
   report) report ;;
-  *) sed -n '2,45p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,46p' "$0" >&2; exit 2 ;;
 esac
 cat "$RUN_DIR/rows.md" 2>/dev/null || true

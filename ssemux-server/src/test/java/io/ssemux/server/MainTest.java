@@ -49,7 +49,11 @@ class MainTest {
                             "--cors-origin",
                             "--flush-window-millis",
                             "--accept-backlog",
-                            "--io-threads");
+                            "--io-threads",
+                            "--transport",
+                            "SSEMUX_TRANSPORT",
+                            "--reuse-port",
+                            "SSEMUX_REUSE_PORT");
         }
     }
 
@@ -74,7 +78,8 @@ class MainTest {
                 "--connection-log-seconds|0|Invalid setting: --connection-log-seconds: 0 (expected: 1 to 86400)",
                 "--redis-streams|0|Invalid setting: --redis-streams: 0 (expected: 1 to 64)",
                 "--redis-key-prefix|a b|Invalid setting: --redis-key-prefix: 'a b' (expected: 1 to 64 of A-Z a-z 0-9 _ . : -)",
-                "--redis|not a uri|Invalid setting: "
+                "--redis|not a uri|Invalid setting: ",
+                "--transport|kqueue|Invalid setting: transport: 'kqueue' (expected: auto, io_uring, epoll or nio)"
             })
     void refusesAnInvalidLimitOrTimeoutWithAClearMessage(String flag, String value, String message) throws Exception {
         try (ServerProcess bad = ServerProcess.start(Map.of(), "--port", "0", "--no-demo", flag, value)) {
@@ -94,6 +99,19 @@ class MainTest {
             assertThat(bad.awaitExit(EXIT_BOUND)).isEqualTo(1);
             assertThat(bad.output())
                     .contains("cannot start in cluster mode: redis at 127.0.0.1:" + closedPort + ": cannot connect");
+        }
+    }
+
+    @Test
+    void runsOnTheTransportTheEnvironmentNames() throws Exception {
+        try (ServerProcess server =
+                ServerProcess.start(Map.of("SSEMUX_TRANSPORT", "nio"), "--port", "0", "--no-demo", "--reuse-port")) {
+            int port = server.awaitPort();
+            try (Socket socket = openStream(port)) {
+                assertThat(readUntil(socket.getInputStream(), "event: connected"))
+                        .contains("200");
+            }
+            assertThat(server.output()).contains("(nio transport");
         }
     }
 
