@@ -269,10 +269,10 @@ transport() {
       for x in ${TRANSPORTS:-epoll io_uring} nchan; do
         if [[ $x == nchan ]]; then
           [[ $servers == ssemux ]] && continue
-          PROFILE=$profile one "$kind-nchan-$r" nchan -c $n --processes 2 --rate $rate --warmup-seconds 10 \
+          PROFILE=$profile one "$kind-transport-nchan-${profile:+profiled}${profile:-r$r}" nchan -c $n --processes 2 --rate $rate --warmup-seconds 10 \
               --duration-seconds 20 --require-clean
         else
-          PROFILE=$profile SSEMUX_ARGS="$args --transport $x" one "$kind-$x-$r" ssemux -c $n --processes 2 \
+          PROFILE=$profile SSEMUX_ARGS="$args --transport $x" one "$kind-transport-$x-${profile:+profiled}${profile:-r$r}" ssemux -c $n --processes 2 \
               --rate $rate --warmup-seconds 10 --duration-seconds 20 --require-clean
         fi
       done
@@ -292,7 +292,8 @@ profile_hook() {
 
 # <label>.profile.txt: system calls and context switches per delivery over the 10 s profiled (the
 # deliveries due in that time at the run's rate), the CPU by binary (kernel, JIT-compiled Java,
-# the JVM, libc) and the kernel's heaviest call paths.
+# the JVM, libc) and by thread (I/O threads, JIT compilers, the collector), and the heaviest call
+# paths.
 profile_report() {
   local label=$1 out="$RESULTS_DIR/$1.profile.txt"
   if [[ ! -s "$RUN_DIR/$label.perfstat" || ! -s "$RUN_DIR/$label.perf.data" ]]; then
@@ -314,6 +315,8 @@ PY
   {
     echo; echo "# CPU by binary (perf record -g, 999 Hz, 10 s)"
     perf report -i "$RUN_DIR/$label.perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep '%' | head -6 || true
+    echo; echo "# CPU by thread"
+    perf report -i "$RUN_DIR/$label.perf.data" --no-children --sort comm --stdio -g none 2>/dev/null | grep '%' | head -6 || true
     echo; echo "# heaviest paths, with callees (kernel and user)"
     perf report -i "$RUN_DIR/$label.perf.data" --children --sort symbol --stdio -g none 2>/dev/null | grep '%' \
         | sed 's/ *- *- *$//' | head -40 || true
