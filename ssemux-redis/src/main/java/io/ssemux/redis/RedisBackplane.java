@@ -379,7 +379,7 @@ public final class RedisBackplane implements Backplane {
         redis.zadd(key, (double) openedMicros(), connectionId); // exact: micros fit in 53 bits
         redis.expire(key, REGISTRY_TTL.toSeconds());
         return redis.zrange(key, 0, -1)
-                .thenApply(members -> {
+                .thenCompose(members -> {
                     Set<String> live = liveNodes;
                     List<String> gone = new ArrayList<>();
                     List<String> open = new ArrayList<>();
@@ -400,10 +400,11 @@ public final class RedisBackplane implements Backplane {
                     }
                     List<String> removed = new ArrayList<>(gone);
                     removed.addAll(victims);
-                    if (!removed.isEmpty()) {
-                        redis.zrem(key, removed.toArray(String[]::new));
+                    if (removed.isEmpty()) {
+                        return CompletableFuture.completedFuture(victims);
                     }
-                    return victims;
+                    // Completes once they are out of the registry, as the SPI promises.
+                    return redis.zrem(key, removed.toArray(String[]::new)).thenApply(n -> victims);
                 })
                 .toCompletableFuture();
     }
