@@ -372,7 +372,6 @@ final class DefaultHub implements Hub {
      * the outboxes), whose id moves the client's cursor past the gap. Reader thread.
      */
     private void missedUpTo(String cursor) {
-        List<Resume> admitted;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -388,10 +387,8 @@ final class DefaultHub implements Hub {
             }
             byOutbox.forEach((outbox, members) ->
                     outbox.offer(reset, members.toArray(ConnectionState[]::new), members.size(), null));
-            position = cursor;
-            admitted = admitReached();
         }
-        admitted.forEach(this::fetchReplay);
+        moveTo(cursor); // the reader's thread: nothing is dispatched between the resets and the move
     }
 
     private PublishResult publishLocally(String channel, String type, String data) {

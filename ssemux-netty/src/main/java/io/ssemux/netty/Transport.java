@@ -74,7 +74,7 @@ record Transport(
                     IoUringServerSocketChannel.class,
                     IoUringChannelOption.SO_REUSEPORT);
         }
-        log.warn("io_uring is not available here ({}): using {}", IoUring.unavailabilityCause(), fallback());
+        log.warn("io_uring is not available here ({}): trying epoll", IoUring.unavailabilityCause());
         return epollOrNio();
     }
 
@@ -84,10 +84,6 @@ record Transport(
         }
         log.warn("epoll is not available here ({}): using nio", Epoll.unavailabilityCause());
         return nio();
-    }
-
-    private static String fallback() {
-        return Epoll.isAvailable() ? "epoll" : "nio";
     }
 
     private static Transport epoll() {

@@ -521,17 +521,7 @@ public final class RedisBackplane implements Backplane {
                 }
                 entries.sort(Entry.ORDER);
                 for (Entry entry : entries) {
-                    long last = numbers[entry.stream()];
-                    if (last > 0 && entry.number() > last + 1) {
-                        position = position.with(entry.stream(), justBefore(entry.id(), position.at(entry.stream())));
-                        log.warn(
-                                "redis at {}: this node read too slowly: {} events were trimmed from the history "
-                                        + "before it read them; its streams get a too_old reset (raise the history "
-                                        + "limits, or give the node more CPU)",
-                                where,
-                                entry.number() - last - 1);
-                        reader.missed(position.encode());
-                    }
+                    position = skipGap(reader, position, numbers[entry.stream()], entry);
                     numbers[entry.stream()] = entry.number();
                     position = position.with(entry.stream(), entry.id());
                     reader.event(entry.event(position));
@@ -569,6 +559,25 @@ public final class RedisBackplane implements Backplane {
                 }
             }
         }
+    }
+
+    /**
+     * When {@code entry}'s number is more than one past {@code last} (the number of the entry read
+     * before it in its stream; 0: unknown), the entries between were trimmed before this node read
+     * them: tells the reader, and returns the position just before {@code entry}. Else {@code position}.
+     */
+    private Cursor skipGap(Reader reader, Cursor position, long last, Entry entry) {
+        if (last == 0 || entry.number() <= last + 1) {
+            return position;
+        }
+        Cursor beforeEntry = position.with(entry.stream(), justBefore(entry.id(), position.at(entry.stream())));
+        log.warn(
+                "redis at {}: this node read too slowly: {} events were trimmed from the history before it read "
+                        + "them; its streams get a too_old reset (raise the history limits, or give the node more CPU)",
+                where,
+                entry.number() - last - 1);
+        reader.missed(beforeEntry.encode());
+        return beforeEntry;
     }
 
     /**
